@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using OpenIm.PowerShell.Catalog;
+using OpenIm.PowerShell.Settings;
 
 namespace OpenIm.PowerShell.Commands
 {
@@ -38,8 +39,12 @@ namespace OpenIm.PowerShell.Commands
         {
             RunForItem(() =>
             {
+                // Validate before asking ShouldProcess, so -WhatIf never echoes an unusable or secret URI.
+                RegistryValidation.Name(Name);
+                var endpoint = RegistryValidation.Endpoint(Uri, AllowHttp.IsPresent);
+                RegistryValidation.Namespace(Namespace);
                 var directory = Registries;
-                var target = $"{Name} ({Uri}, namespace {Namespace}) in {directory.SettingsPath}";
+                var target = $"{Name} ({endpoint}, namespace {Namespace}) in {directory.SettingsPath}";
                 if (!ShouldProcess(target, "Register OpenIM registry"))
                 {
                     return;

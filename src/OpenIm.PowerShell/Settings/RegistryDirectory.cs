@@ -263,7 +263,11 @@ namespace OpenIm.PowerShell.Settings
         private static bool IsUsable(RegistryEntry entry)
         {
             // Entries edited by hand into something invalid are skipped rather than breaking every command.
-            return !string.IsNullOrEmpty(entry.Name) && ParseStored(entry.Uri) != null && !string.IsNullOrEmpty(entry.Namespace);
+            var uri = ParseStored(entry.Uri);
+            return !string.IsNullOrEmpty(entry.Name)
+                && uri != null
+                && !string.IsNullOrEmpty(entry.Namespace)
+                && (uri.Scheme == System.Uri.UriSchemeHttps || entry.AllowHttp || RegistryValidation.IsLoopback(uri));
         }
 
         private static Uri ParseStored(string uri)

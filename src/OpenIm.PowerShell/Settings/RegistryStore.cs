@@ -24,6 +24,7 @@ namespace OpenIm.PowerShell.Settings
         };
 
         private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
+        private static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(30);
 
         public RegistryStore(string path)
         {
@@ -106,22 +107,56 @@ namespace OpenIm.PowerShell.Settings
                 throw new ArgumentNullException(nameof(change));
             }
 
-            var directory = System.IO.Path.GetDirectoryName(Path);
             try
             {
-                Directory.CreateDirectory(directory);
+                Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
                 throw WriteFailed(ex);
             }
 
-            using (AcquireLock(cancellationToken))
+            // The new content is written to a sibling file that only one process can create at a time,
+            // then renamed over the settings file. Creating it takes the lock and the rename releases
+            // it, so concurrent writers queue up, readers see the old or the new content, and no lock
+            // file is left behind.
+            var pending = Path + ".pending";
+            var stream = AcquirePending(pending, cancellationToken);
+            var renamed = false;
+            try
             {
-                var settings = Load();
-                var result = change(settings);
-                Write(settings);
+                T result;
+                using (stream)
+                {
+                    var settings = Load();
+                    result = change(settings);
+                    var bytes = new UTF8Encoding(false).GetBytes(JsonSerializer.Serialize(settings, JsonOptions) + "\n");
+                    stream.Write(bytes, 0, bytes.Length);
+                    stream.Flush(true);
+                }
+
+                if (File.Exists(Path))
+                {
+                    File.Replace(pending, Path, null);
+                }
+                else
+                {
+                    File.Move(pending, Path);
+                }
+
+                renamed = true;
                 return result;
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw WriteFailed(ex);
+            }
+            finally
+            {
+                if (!renamed)
+                {
+                    TryDelete(pending);
+                }
             }
         }
 
@@ -161,63 +196,39 @@ namespace OpenIm.PowerShell.Settings
             }
         }
 
-        private void Write(RegistrySettings settings)
+        private FileStream AcquirePending(string pending, CancellationToken cancellationToken)
         {
-            var json = JsonSerializer.Serialize(settings, JsonOptions);
-            var temporary = Path + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp";
-            try
-            {
-                // The full content goes to a sibling file first and is flushed to disk, then renamed
-                // over the old file: readers see either the old or the new content, never a mix.
-                using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-                {
-                    var bytes = new UTF8Encoding(false).GetBytes(json + "\n");
-                    stream.Write(bytes, 0, bytes.Length);
-                    stream.Flush(true);
-                }
-
-                if (File.Exists(Path))
-                {
-                    File.Replace(temporary, Path, null);
-                }
-                else
-                {
-                    File.Move(temporary, Path);
-                }
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                TryDelete(temporary);
-                throw WriteFailed(ex);
-            }
-        }
-
-        private IDisposable AcquireLock(CancellationToken cancellationToken)
-        {
-            var lockPath = Path + ".lock";
             var deadline = DateTime.UtcNow + LockTimeout;
             while (true)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
-                    // An exclusive handle on a sibling lock file serializes writers across processes;
-                    // the OS drops it if the process dies, so a crash cannot leave the lock held.
-                    return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                    return new FileStream(pending, FileMode.CreateNew, FileAccess.Write, FileShare.None);
                 }
-                catch (IOException) when (DateTime.UtcNow < deadline)
+                catch (IOException) when (File.Exists(pending))
                 {
-                    cancellationToken.WaitHandle.WaitOne(25);
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-                catch (IOException ex)
-                {
-                    throw new OpenImException(
-                        "SettingsFileLocked",
-                        OpenImErrorKind.ResourceBusy,
-                        $"The settings file '{Path}' stayed locked by another process for {LockTimeout.TotalSeconds} s.",
-                        Path,
-                        ex,
-                        "Retry when the other OpenIm command has finished.");
+                    // A pending file that has not changed for a long time belongs to a writer that died
+                    // between creating and renaming it; no live writer takes that long.
+                    if (DateTime.UtcNow - File.GetLastWriteTimeUtc(pending) > StaleAfter)
+                    {
+                        TryDelete(pending);
+                        continue;
+                    }
+
+                    if (DateTime.UtcNow > deadline)
+                    {
+                        throw new OpenImException(
+                            "SettingsFileLocked",
+                            OpenImErrorKind.ResourceBusy,
+                            $"The settings file '{Path}' stayed locked by another process for " +
+                            $"{LockTimeout.TotalSeconds} s (it is writing '{pending}').",
+                            Path,
+                            null,
+                            "Retry when the other OpenIm command has finished.");
+                    }
+
+                    cancellationToken.WaitHandle.WaitOne(15);
                 }
                 catch (UnauthorizedAccessException ex)
                 {
