@@ -11,10 +11,15 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('OpenIm.Format.ps1xml')
     CmdletsToExport      = @(
+        'Compare-OpenImRegistry'
+        'Find-OpenImTag'
         'Get-OpenImImage'
+        'Get-OpenImManifest'
         'Get-OpenImRegistry'
+        'Get-OpenImTag'
         'Register-OpenImRegistry'
         'Set-OpenImRegistry'
+        'Test-OpenImRegistry'
         'Unregister-OpenImRegistry'
     )
     FunctionsToExport    = @()

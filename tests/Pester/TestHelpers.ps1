@@ -16,3 +16,24 @@ function Import-OpenImTestModule {
 function Import-OpenImLabModule {
     Import-Module (Join-Path $script:RepoRoot 'tests/Lab/Lab.psm1') -Force -ErrorAction Stop
 }
+
+function Use-OpenImLabRegistry {
+    <#
+    .SYNOPSIS
+        Points the module at the running lab the way a user points it at mirrors: a fresh settings file
+        in which each built-in registry is redirected to its stand-in, and an empty Docker config so the
+        machine's own credentials play no part.
+    #>
+    param([Parameter(Mandatory)] [string] $Folder)
+
+    Import-OpenImLabModule
+    $lab = Get-OpenImLab
+    New-Item -ItemType Directory -Force -Path $Folder, (Join-Path $Folder 'docker') | Out-Null
+    $env:OPENIM_CONFIG = Join-Path $Folder 'registries.json'
+    $env:DOCKER_CONFIG = Join-Path $Folder 'docker'
+    foreach ($standIn in $lab.Registries) {
+        Set-OpenImRegistry -Name $standIn.Name -Uri $standIn.Uri -Namespace $standIn.Namespace
+    }
+
+    $lab
+}
