@@ -138,7 +138,13 @@ namespace OpenIm.PowerShell.Commands
                 }
             }
 
-            var ordered = candidates.Values.OrderBy(t => t.Info, TagComparer.NewestFirst).ToList();
+            // One release spelled two ways (v3.7.0 and 3.7.0) is one result: the comparer puts the
+            // v spelling first, and a bare spelling stays only where it is the only one.
+            var ordered = candidates.Values
+                .OrderBy(t => t.Info, TagComparer.NewestFirst)
+                .GroupBy(t => t.Channel + "|" + (t.Version?.ToString() ?? t.Tag))
+                .Select(g => g.First())
+                .ToList();
             if (platform == null)
             {
                 var selected = Latest ? ordered.Take(1).ToList() : ordered;
