@@ -238,6 +238,11 @@ namespace OpenIm.PowerShell.Registry
                     {
                         throw new TransientFailure("RegistryUnreachable", "the connection broke: " + ex.Message, ex);
                     }
+                    catch (System.Net.Sockets.SocketException ex)
+                    {
+                        // A connection closed while it is being set up can surface unwrapped.
+                        throw new TransientFailure("RegistryUnreachable", ex.Message, ex);
+                    }
                 }
             }
             finally
