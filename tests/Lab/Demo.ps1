@@ -5,7 +5,7 @@
     build.ps1 Demo starts the lab, runs this script in a fresh pwsh and stops the lab. The script
     points the module at the lab's stand-ins the way a user registers mirrors, in a settings file of
     its own, and then shows: registries, images, channel heads, a version search, manifests and
-    mirror drift.
+    mirror drift, a release set moved to a second engine through an archive.
 #>
 param(
     [Parameter(Mandatory)] [string] $LabFile
@@ -16,6 +16,11 @@ $PSStyle.OutputRendering = 'PlainText'
 $root = Resolve-Path (Join-Path $PSScriptRoot '../..')
 Import-Module (Join-Path $root 'out/OpenIm/OpenIm.psd1')
 $lab = Get-Content $LabFile -Raw | ConvertFrom-Json
+
+function Show-Table {
+    # The demo runs without a terminal, whose default width of 80 would wrap the tables.
+    $input | Format-Table | Out-String -Width 120 | Write-Host
+}
 
 function Show-Step([string] $Title, [string] $Command) {
     Write-Host ''
@@ -28,30 +33,60 @@ $work = Join-Path ([IO.Path]::GetTempPath()) ("openim-demo-" + [guid]::NewGuid()
 New-Item -ItemType Directory -Force -Path (Join-Path $work 'docker') | Out-Null
 $env:OPENIM_CONFIG = Join-Path $work 'registries.json'
 $env:DOCKER_CONFIG = Join-Path $work 'docker'
+$env:DOCKER_HOST = $lab.Engines[0].DockerHost
 try {
     Show-Step 'Point the built-in registries at the lab mirrors' 'Set-OpenImRegistry Ghcr -Uri <lab> ...'
     foreach ($standIn in $lab.Registries) {
         Set-OpenImRegistry -Name $standIn.Name -Uri $standIn.Uri -Namespace $standIn.Namespace
     }
-    Get-OpenImRegistry | Format-Table | Out-Host
+    Get-OpenImRegistry | Show-Table
 
     Show-Step 'Registries, measured now' 'Test-OpenImRegistry'
-    Test-OpenImRegistry | Format-Table | Out-Host
+    Test-OpenImRegistry | Show-Table
 
     Show-Step 'The default images on every registry' 'Get-OpenImImage'
-    Get-OpenImImage | Format-Table | Out-Host
+    Get-OpenImImage | Show-Table
 
     Show-Step 'The head of each channel' 'Get-OpenImTag'
-    Get-OpenImTag | Format-Table | Out-Host
+    Get-OpenImTag | Show-Table
 
     Show-Step 'The newest 3.8 server that exists for arm64' 'Find-OpenImTag openim-server -Version 3.8.* -Platform linux/arm64 -Latest'
-    Find-OpenImTag openim-server -Version 3.8.* -Platform linux/arm64 -Latest | Format-Table | Out-Host
+    Find-OpenImTag openim-server -Version 3.8.* -Platform linux/arm64 -Latest | Show-Table
 
     Show-Step 'What the release heads contain' 'Get-OpenImTag -Channel Release | Get-OpenImManifest'
-    Get-OpenImTag -Channel Release | Get-OpenImManifest | Format-Table | Out-Host
+    Get-OpenImTag -Channel Release | Get-OpenImManifest | Show-Table
+
+    Show-Step 'Pull the newest release branch of server and chat, verified by digest' 'Get-OpenImTag -Channel Release | Invoke-OpenImPull'
+    Get-OpenImTag -Channel Release | Invoke-OpenImPull | Show-Table
+
+    Show-Step 'Pulling again finds them up to date' 'Get-OpenImTag -Channel Release | Invoke-OpenImPull'
+    Get-OpenImTag -Channel Release | Invoke-OpenImPull | Show-Table
+
+    Show-Step 'The OpenIM images on the engine' 'Get-OpenImLocalImage'
+    Get-OpenImLocalImage | Show-Table
 
     Show-Step 'Are the mirrors in sync?' 'Compare-OpenImRegistry'
-    Compare-OpenImRegistry | Format-Table | Out-Host
+    Compare-OpenImRegistry | Show-Table
+
+    Show-Step 'A consistent 3.8 deployment set: server and the chat that pairs with it' 'Get-OpenImRelease -Version 3.8'
+    $set = Get-OpenImRelease -Version 3.8
+    $set | Show-Table
+
+    Show-Step 'Offline transfer: pull the set, save it to one archive, load it on a second engine' 'Get-OpenImRelease -Version 3.8 | Invoke-OpenImPull | Save-OpenImImage -Path openim-3.8.tar; Import-OpenImImage openim-3.8.tar -DockerHost <offline engine>'
+    $archivePath = Join-Path $work 'openim-3.8.tar'
+    $archive = $set | Invoke-OpenImPull | Save-OpenImImage -Path $archivePath
+    $archive | Show-Table
+    Import-OpenImImage -Path $archivePath -DockerHost $lab.Engines[1].DockerHost | Show-Table
+
+    Show-Step 'ghcr.io unreachable: the pull falls back to the next registry and says so' 'Invoke-OpenImPull openim-chat v1.8.3'
+    $admin = $lab.Admin
+    Invoke-RestMethod -Method Post -Uri "$admin/lab/ghcr/fault" -ContentType 'application/json' -Body '{"mode":"down"}' | Out-Null
+    try {
+        Invoke-OpenImPull openim-chat v1.8.3 | Show-Table
+    }
+    finally {
+        Invoke-RestMethod -Method Post -Uri "$admin/lab/reset" | Out-Null
+    }
 }
 finally {
     Remove-Item $work -Recurse -Force -ErrorAction Ignore

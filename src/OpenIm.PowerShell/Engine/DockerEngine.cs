@@ -218,6 +218,63 @@ namespace OpenIm.PowerShell.Engine
             }
         }
 
+        /// <summary>The images as one <c>docker save</c> tar stream.</summary>
+        public async Task<System.IO.Stream> SaveAsync(IEnumerable<string> names, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await _client.Images.SaveImagesAsync(names.ToArray(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (DockerApiException ex)
+            {
+                throw new OpenImException(
+                    "SaveFailed",
+                    OpenImErrorKind.InvalidOperation,
+                    $"The engine {Name} could not save the images: {ex.Message}",
+                    Name,
+                    ex);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && EngineErrors.IsUnavailable(ex))
+            {
+                throw EngineErrors.Unavailable(Endpoint, ex);
+            }
+        }
+
+        /// <summary>Loads a <c>docker save</c> tar stream; an error in the engine's answer is an exception.</summary>
+        public async Task LoadAsync(System.IO.Stream archive, CancellationToken cancellationToken)
+        {
+            string streamError = null;
+            var progress = new SynchronousProgress<JSONMessage>(message =>
+            {
+                if (message.Error != null && !string.IsNullOrEmpty(message.Error.Message))
+                {
+                    streamError = message.Error.Message;
+                }
+            });
+            try
+            {
+                await _client.Images.LoadImageAsync(new ImageLoadParameters { Quiet = true }, archive, progress, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (DockerApiException ex)
+            {
+                streamError = ex.ResponseBody ?? ex.Message;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && EngineErrors.IsUnavailable(ex))
+            {
+                throw EngineErrors.Unavailable(Endpoint, ex);
+            }
+
+            if (streamError != null)
+            {
+                throw new OpenImException(
+                    "LoadFailed",
+                    OpenImErrorKind.InvalidOperation,
+                    $"The engine {Name} could not load the archive: {streamError}",
+                    Name);
+            }
+        }
+
         public void Dispose()
         {
             _client.Dispose();
