@@ -9,12 +9,16 @@
         dotnet pwsh ./build.ps1 <Task>
 
     Tasks:
-      Build  Publishes the importable module to out/OpenIm.
+      Build  Publishes the importable module to out/OpenIm, with its help (MAML and about topic)
+             built from docs/.
+      Docs   Rebuilds the help into out/OpenIm/en-US, and docs/reliability.md from the last test run.
       Test   Builds, restores Pester, starts the lab once, runs every Pester file in a fresh pwsh,
              stops the lab, and ends with one line 'N passed, N failed, N skipped'.
              -Tag Unit runs only the Unit tests, without the lab.
       Lab    Starts the local registry lab and prints its endpoints; -Stop stops it.
       Demo   Walks the main job against the lab (starts and stops it).
+      Bench  Runs the benchmarks against the lab, side by side with skopeo and the docker CLI, and
+             rewrites docs/benchmarks.md.
       Clean  Stops a lab left running and removes out/ and the build folders.
 
 .EXAMPLE
@@ -23,7 +27,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Lab', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Docs', 'Lab', 'Demo', 'Bench', 'Clean')]
     [string] $Task = 'Build',
 
     # Pester tags to run (Test). Default: every test.
@@ -82,6 +86,7 @@ function Invoke-Build {
     Copy-Item (Join-Path $Root 'src/OpenIm.PowerShell/OpenIm.Format.ps1xml') $ModuleOut
     Get-ChildItem $ModuleOut -Filter '*.pdb' | Remove-Item -Force
     Get-ChildItem $ModuleOut -Filter '*.deps.json' | Remove-Item -Force
+    Build-Help
     Assert-ExportedCmdlets
     Write-Step "Module ready: $ModuleOut"
 }
@@ -102,6 +107,41 @@ function Assert-ExportedCmdlets {
         $missing = @($difference | Where-Object SideIndicator -EQ '<=' | ForEach-Object InputObject) -join ', '
         $extra = @($difference | Where-Object SideIndicator -EQ '=>' | ForEach-Object InputObject) -join ', '
         throw "OpenIm.psd1 CmdletsToExport differs from the dll. Missing: [$missing]. Not in the dll: [$extra]."
+    }
+}
+
+function Build-Help {
+    # platyPS is not served by the package registries this project can reach, so the converter of
+    # tools/OpenImHelp.psm1 reads the same markdown schema and writes the same MAML.
+    Import-Module (Join-Path $Root 'tools/OpenImHelp.psm1') -Force
+    $helpOut = Join-Path $ModuleOut 'en-US'
+    ConvertTo-OpenImMaml -DocsPath (Join-Path $Root 'docs') -OutputPath $helpOut | Out-Null
+    Write-Step "Help built into $helpOut"
+}
+
+function Invoke-Docs {
+    if (-not (Test-Path (Join-Path $ModuleOut 'OpenIm.PowerShell.dll'))) {
+        Invoke-Build
+    }
+    else {
+        Build-Help
+    }
+
+    $results = Join-Path $Out 'test-results.xml'
+    if (Test-Path $results) {
+        & (Join-Path $Root 'tools/ReliabilityReport.ps1') -ResultFile $results -OutputPath (Join-Path $Root 'docs/reliability.md')
+        Write-Step 'docs/reliability.md rewritten from the last test run'
+    }
+    else {
+        Write-Step 'No test results yet: run the Test task first to rewrite docs/reliability.md'
+    }
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'bench/Invoke-Benchmarks.ps1') -OutputPath (Join-Path $Root 'docs/benchmarks.md')
+    if ($LASTEXITCODE -ne 0) {
+        throw "The benchmarks failed with exit code $LASTEXITCODE."
     }
 }
 
@@ -233,6 +273,8 @@ try {
     switch ($Task) {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
+        'Docs' { Invoke-Docs }
+        'Bench' { Invoke-Bench }
         'Lab' { Invoke-Lab }
         'Demo' { Invoke-Demo }
         'Clean' { Invoke-Clean }

@@ -54,3 +54,41 @@ Describe 'Get-OpenImImage' -Tag Unit {
         $text | Should -Match 'Image\s+Registry\s+Product\s+Reference'
     }
 }
+
+Describe 'Views' -Tag Unit {
+    BeforeAll {
+        . $PSScriptRoot/TestHelpers.ps1
+        Import-OpenImTestModule
+        $formatFile = [xml](Get-Content (Join-Path $script:RepoRoot 'out/OpenIm/OpenIm.Format.ps1xml') -Raw)
+        $views = $formatFile.Configuration.ViewDefinitions.View
+        $outputTypes = Get-Command -Module OpenIm | ForEach-Object { $_.OutputType.Type } | Sort-Object FullName -Unique
+    }
+
+    It 'has a table view with four to six columns and a list view for every output type' {
+        foreach ($type in $outputTypes) {
+            $forType = @($views | Where-Object { $_.ViewSelectedBy.TypeName -eq $type.FullName })
+            $table = $forType | Where-Object { $_.TableControl }
+            $table | Should -Not -BeNullOrEmpty -Because "$($type.Name) needs a table view"
+            $columns = @($table.TableControl.TableHeaders.TableColumnHeader).Count
+            $columns | Should -BeGreaterOrEqual 4 -Because "$($type.Name) has $columns columns"
+            $columns | Should -BeLessOrEqual 6 -Because "$($type.Name) has $columns columns"
+            ($forType | Where-Object { $_.ListControl }) | Should -Not -BeNullOrEmpty -Because "$($type.Name) needs a list view"
+        }
+    }
+
+    It 'labels every column and list item with a property of its type' {
+        foreach ($view in $views) {
+            $type = $outputTypes | Where-Object FullName -EQ $view.ViewSelectedBy.TypeName
+            $properties = $type.GetProperties().Name
+            $labels = if ($view.TableControl) { $view.TableControl.TableHeaders.TableColumnHeader.Label } else { $view.ListControl.ListEntries.ListEntry.ListItems.ListItem | ForEach-Object { if ($_.Label) { $_.Label } else { $_.PropertyName } } }
+            foreach ($label in $labels) {
+                $properties | Should -Contain $label -Because "$($view.Name) shows '$label'"
+            }
+        }
+    }
+
+    It 'keeps the tag table within 120 columns' {
+        $widths = ($views | Where-Object Name -EQ 'OpenImTag').TableControl.TableHeaders.TableColumnHeader.Width | ForEach-Object { [int] $_ }
+        ($widths | Measure-Object -Sum).Sum + $widths.Count - 1 | Should -BeLessOrEqual 120
+    }
+}
