@@ -18,7 +18,12 @@ namespace OpenIm.PowerShell.Catalog
         private static readonly OpenImRegistry[] Registries =
         {
             Create(Ghcr, "ghcr.io", "https://ghcr.io", "openimsdk", 10),
-            Create(Aliyun, "registry.cn-hangzhou.aliyuncs.com", "https://registry.cn-hangzhou.aliyuncs.com", "openimsdk", 20),
+            Create(
+                Aliyun,
+                "registry.cn-hangzhou.aliyuncs.com",
+                "https://registry.cn-hangzhou.aliyuncs.com",
+                "openimsdk",
+                20),
             Create(DockerHub, "docker.io", "https://registry-1.docker.io", "openim", 30),
         };
 

@@ -38,7 +38,9 @@ namespace OpenIm.PowerShell.Catalog
             var lowered = name.ToLowerInvariant();
             var withPrefix = lowered.StartsWith("openim-", StringComparison.Ordinal) ? lowered : "openim-" + lowered;
             return Images
-                .Select(i => new { i.Name, Distance = Math.Min(Distance(lowered, i.Name), Distance(withPrefix, i.Name)) })
+                .Select(i => new { i.Name, Distance = Math.Min(
+                    Distance(lowered, i.Name),
+                    Distance(withPrefix, i.Name)) })
                 .Where(x => x.Distance <= Math.Max(3, x.Name.Length / 3))
                 .OrderBy(x => x.Distance)
                 .ThenBy(x => x.Name, StringComparer.Ordinal)
@@ -78,10 +80,22 @@ namespace OpenIm.PowerShell.Catalog
         {
             var list = new List<OpenImImageDefinition>
             {
-                new OpenImImageDefinition("openim-server", OpenImProduct.Server, true, "OpenIM server, all services in one image"),
-                new OpenImImageDefinition("openim-chat", OpenImProduct.Chat, true, "OpenIM chat and admin back end, all in one image"),
+                new OpenImImageDefinition(
+                    "openim-server",
+                    OpenImProduct.Server,
+                    true,
+                    "OpenIM server, all services in one image"),
+                new OpenImImageDefinition(
+                    "openim-chat",
+                    OpenImProduct.Chat,
+                    true,
+                    "OpenIM chat and admin back end, all in one image"),
                 new OpenImImageDefinition("openim-web-front", OpenImProduct.FrontEnd, false, "Web client front end"),
-                new OpenImImageDefinition("openim-admin-front", OpenImProduct.FrontEnd, false, "Admin console front end"),
+                new OpenImImageDefinition(
+                    "openim-admin-front",
+                    OpenImProduct.FrontEnd,
+                    false,
+                    "Admin console front end"),
             };
 
             var serverServices = new[]
@@ -91,7 +105,11 @@ namespace OpenIm.PowerShell.Catalog
                 "openim-rpc-msg", "openim-rpc-third", "openim-rpc-user",
             };
             list.AddRange(serverServices.Select(
-                n => new OpenImImageDefinition(n, OpenImProduct.Server, false, "OpenIM server service " + n.Substring(7))));
+                n => new OpenImImageDefinition(
+                    n,
+                    OpenImProduct.Server,
+                    false,
+                    "OpenIM server service " + n.Substring(7))));
 
             var chatServices = new[] { "openim-admin-api", "openim-admin-rpc", "openim-chat-api", "openim-chat-rpc" };
             list.AddRange(chatServices.Select(

@@ -38,7 +38,8 @@ namespace OpenIm.PowerShell.Catalog
         /// </summary>
         public static ImageReference Parse(string text, IReadOnlyList<OpenImRegistry> registries)
         {
-            if (string.IsNullOrWhiteSpace(text) || text.Length > 512 || text.Any(char.IsControl) || text.Any(char.IsWhiteSpace))
+            if (string.IsNullOrWhiteSpace(text) || text.Length > 512 || text.Any(char.IsControl)
+                || text.Any(char.IsWhiteSpace))
             {
                 throw Invalid(text, "it is empty, too long, or contains spaces or control characters");
             }
@@ -85,8 +86,8 @@ namespace OpenIm.PowerShell.Catalog
                     throw new OpenImException(
                         "RegistryNotFound",
                         OpenImErrorKind.NotFound,
-                        $"'{TagGrammar.Quote(parts[0])}' in '{TagGrammar.Quote(text)}' is not a known registry host. Known: " +
-                        string.Join(", ", registries.Select(r => r.Host)) + ".",
+                        $"'{TagGrammar.Quote(parts[0])}' in '{TagGrammar.Quote(text)}' is not a known registry host. " +
+                        "Known: " + string.Join(", ", registries.Select(r => r.Host)) + ".",
                         text,
                         null,
                         "Register the registry with Register-OpenImRegistry, or use a reference to a known one.");
@@ -106,7 +107,9 @@ namespace OpenIm.PowerShell.Catalog
             var space = slash < 0 ? null : repository.Substring(0, slash);
             if (registry != null && space != null && space != registry.Namespace)
             {
-                throw Invalid(text, $"the namespace '{space}' is not the OpenIM namespace '{registry.Namespace}' of {registry.Name}");
+                throw Invalid(
+                    text,
+                    $"the namespace '{space}' is not the OpenIM namespace '{registry.Namespace}' of {registry.Name}");
             }
 
             if (registry == null && space != null)

@@ -88,7 +88,8 @@ namespace OpenIm.PowerShell.Commands
             {
                 // The heads come from the union of every registry's tags, so a tag that only a mirror
                 // has still shows up, as missing on the others.
-                var listings = await query.ListAsync(image, registries, true, bridge.Error, token).ConfigureAwait(false);
+                var listings = await query.ListAsync(image, registries, true, bridge.Error, token)
+                    .ConfigureAwait(false);
                 if (listings.Count == 0)
                 {
                     return new OpenImRegistryComparison[0];
@@ -98,7 +99,12 @@ namespace OpenIm.PowerShell.Commands
                 tags = TagQuery.Heads(union, TagQuery.DefaultChannels, false).Select(t => t.Tag).ToArray();
             }
 
-            var comparisons = tags.Select(tag => CompareTagAsync(query.Client, image, tag, registries, token)).ToArray();
+            var comparisons = tags.Select(tag => CompareTagAsync(
+                query.Client,
+                image,
+                tag,
+                registries,
+                token)).ToArray();
             return await Task.WhenAll(comparisons).ConfigureAwait(false);
         }
 
@@ -116,7 +122,8 @@ namespace OpenIm.PowerShell.Commands
                     var descriptor = await client.HeadManifestAsync(registry, image, tag, token).ConfigureAwait(false);
                     return new Lookup(registry, descriptor.Digest, null, false);
                 }
-                catch (RegistryException ex) when (ex.ErrorId == "TagNotFound" || ex.ErrorId == "ImageNotFoundOnRegistry")
+                catch (
+                    RegistryException ex) when (ex.ErrorId == "TagNotFound" || ex.ErrorId == "ImageNotFoundOnRegistry")
                 {
                     return new Lookup(registry, null, null, true);
                 }

@@ -53,7 +53,8 @@ namespace OpenIm.PowerShell.Commands
         private static readonly ConcurrentDictionary<string, Task<IReadOnlyList<string>>> Cache =
             new ConcurrentDictionary<string, Task<IReadOnlyList<string>>>();
 
-        private static readonly ConcurrentDictionary<string, DateTime> Filled = new ConcurrentDictionary<string, DateTime>();
+        private static readonly ConcurrentDictionary<string, DateTime> Filled =
+            new ConcurrentDictionary<string, DateTime>();
 
         public IEnumerable<CompletionResult> CompleteArgument(
             string commandName,

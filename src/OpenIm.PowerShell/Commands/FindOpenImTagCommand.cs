@@ -90,7 +90,16 @@ namespace OpenIm.PowerShell.Commands
             {
                 var query = new TagQuery(CreateClient(bridge), bridge);
                 var work = images
-                    .Select(i => SearchAsync(query, i.Name, registries, channels, range, platform, includePrerelease, bridge, token))
+                    .Select(i => SearchAsync(
+                        query,
+                        i.Name,
+                        registries,
+                        channels,
+                        range,
+                        platform,
+                        includePrerelease,
+                        bridge,
+                        token))
                     .ToArray();
                 foreach (var task in work)
                 {
@@ -113,7 +122,8 @@ namespace OpenIm.PowerShell.Commands
             PipelineBridge bridge,
             CancellationToken token)
         {
-            var listings = await query.ListAsync(image, registries, Registry != null, bridge.Error, token).ConfigureAwait(false);
+            var listings = await query.ListAsync(image, registries, Registry != null, bridge.Error, token)
+                .ConfigureAwait(false);
 
             // One candidate per tag name, read from the first registry in priority order that has it.
             var candidates = new Dictionary<string, OpenImTag>();
@@ -181,7 +191,12 @@ namespace OpenIm.PowerShell.Commands
                         var manifest = await query.ResolvePlatformsAsync(tag, token).ConfigureAwait(false);
                         var has = manifest.IsIndex
                             ? manifest.Platforms.Any(p => platform.Matches(p.OS, p.Architecture, p.Variant))
-                            : await query.Client.SinglePlatformMatchesAsync(tag.RegistryInfo, tag.Image, manifest, platform, token)
+                            : await query.Client.SinglePlatformMatchesAsync(
+                                tag.RegistryInfo,
+                                tag.Image,
+                                manifest,
+                                platform,
+                                token)
                                 .ConfigureAwait(false);
                         if (!has)
                         {

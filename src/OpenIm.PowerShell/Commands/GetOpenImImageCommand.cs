@@ -39,7 +39,8 @@ namespace OpenIm.PowerShell.Commands
                 WriteError(ToErrorRecord(settingsError));
             }
 
-            IEnumerable<OpenImImageDefinition> candidates = All || Name != null ? ImageCatalog.All : ImageCatalog.Defaults;
+            IEnumerable<OpenImImageDefinition> candidates = All
+                || Name != null ? ImageCatalog.All : ImageCatalog.Defaults;
             var images = NameFilter.Apply(candidates, i => i.Name, Name, out var unknownImages);
             foreach (var name in unknownImages)
             {

@@ -44,7 +44,8 @@ namespace OpenIm.PowerShell.Commands
             Run(() =>
             {
                 registries = SelectRegistries(null);
-                var hosts = DockerHost != null && DockerHost.Length > 0 ? DockerHost : new[] { EngineEndpoint.DefaultText() };
+                var hosts = DockerHost != null
+                    && DockerHost.Length > 0 ? DockerHost : new[] { EngineEndpoint.DefaultText() };
                 endpoints = hosts.Distinct(StringComparer.Ordinal).Select(EngineEndpoint.Parse).ToList();
             });
 
@@ -58,7 +59,8 @@ namespace OpenIm.PowerShell.Commands
                         IReadOnlyList<OpenImLocalImage> images;
                         try
                         {
-                            images = LocalImageMapper.Map(await engine.ListAsync(token).ConfigureAwait(false), registries, engine.Name);
+                            images = LocalImageMapper.Map(await engine.ListAsync(token)
+                                .ConfigureAwait(false), registries, engine.Name);
                         }
                         catch (OpenImException ex)
                         {
@@ -72,7 +74,8 @@ namespace OpenIm.PowerShell.Commands
                             .ToList();
                         if (Outdated)
                         {
-                            selected = await CheckOutdatedAsync(client, registries, selected, bridge, token).ConfigureAwait(false);
+                            selected = await CheckOutdatedAsync(client, registries, selected, bridge, token)
+                                .ConfigureAwait(false);
                         }
 
                         foreach (var image in selected)
@@ -98,7 +101,8 @@ namespace OpenIm.PowerShell.Commands
                 var registry = registries.First(r => r.Name == image.Registry);
                 try
                 {
-                    var remote = await client.HeadManifestAsync(registry, image.Image, image.Tag, token).ConfigureAwait(false);
+                    var remote = await client.HeadManifestAsync(registry, image.Image, image.Tag, token)
+                        .ConfigureAwait(false);
                     image.RemoteDigest = remote.Digest;
                     image.IsOutdated = !string.Equals(remote.Digest, image.Digest, StringComparison.Ordinal);
                 }

@@ -116,7 +116,10 @@ namespace OpenIm.PowerShell.Commands
                 var candidates = all;
                 if (request.Registry != null)
                 {
-                    var named = all.FirstOrDefault(r => string.Equals(r.Name, request.Registry, StringComparison.OrdinalIgnoreCase));
+                    var named = all.FirstOrDefault(r => string.Equals(
+                        r.Name,
+                        request.Registry,
+                        StringComparison.OrdinalIgnoreCase));
                     if (named == null)
                     {
                         throw new OpenImException(
@@ -133,7 +136,12 @@ namespace OpenIm.PowerShell.Commands
                 var found = await RegistryFallback.FirstAsync(
                     candidates,
                     what,
-                    r => client.GetManifestAsync(r, request.Image, request.Digest ?? request.Tag, request.Digest, token),
+                    r => client.GetManifestAsync(
+                        r,
+                        request.Image,
+                        request.Digest ?? request.Tag,
+                        request.Digest,
+                        token),
                     bridge,
                     token).ConfigureAwait(false);
                 return await DescribeAsync(client, found.Key, request, found.Value, token).ConfigureAwait(false);
@@ -160,7 +168,8 @@ namespace OpenIm.PowerShell.Commands
                 var entries = manifest.Platforms.ToList();
                 var sizes = await Task.WhenAll(entries.Select(async e =>
                 {
-                    var single = await client.GetManifestAsync(registry, request.Image, e.Digest, e.Digest, token).ConfigureAwait(false);
+                    var single = await client.GetManifestAsync(registry, request.Image, e.Digest, e.Digest, token)
+                        .ConfigureAwait(false);
                     return (single.Config?.Size ?? 0) + single.Layers.Sum(l => l.Size);
                 })).ConfigureAwait(false);
                 platforms = entries.Select((e, i) => new OpenImPlatform(e.Platform, e.Digest, sizes[i])).ToArray();

@@ -33,7 +33,8 @@ namespace OpenIm.PowerShell.Commands
                 WriteError(ToErrorRecord(new OpenImException(
                     "RegistryNotFound",
                     OpenImErrorKind.NotFound,
-                    $"There is no registry named '{name}'. Known registries: {string.Join(", ", all.Select(r => r.Name))}.",
+                    $"There is no registry named '{name}'. Known registries: " +
+                        $"{string.Join(", ", all.Select(r => r.Name))}.",
                     name)));
             }
 

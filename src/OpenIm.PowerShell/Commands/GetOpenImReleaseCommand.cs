@@ -68,7 +68,15 @@ namespace OpenIm.PowerShell.Commands
             RunAsync(async (bridge, token) =>
             {
                 var resolver = new ReleaseResolver(new TagQuery(CreateClient(bridge), bridge), bridge);
-                var members = await resolver.ResolveAsync(line, channel, registries, chosen, platform, IncludeFrontEnd, bridge.Error, token)
+                var members = await resolver.ResolveAsync(
+                    line,
+                    channel,
+                    registries,
+                    chosen,
+                    platform,
+                    IncludeFrontEnd,
+                    bridge.Error,
+                    token)
                     .ConfigureAwait(false);
                 foreach (var member in members)
                 {

@@ -72,7 +72,14 @@ namespace OpenIm.PowerShell.Commands
             {
                 var query = new TagQuery(CreateClient(bridge), bridge);
                 var work = images
-                    .Select(image => ForImageAsync(query, image.Name, registries, everyRegistry, channels, bridge, token))
+                    .Select(image => ForImageAsync(
+                        query,
+                        image.Name,
+                        registries,
+                        everyRegistry,
+                        channels,
+                        bridge,
+                        token))
                     .ToArray();
 
                 // Results stream out image by image, in the order the images were given.
@@ -95,7 +102,8 @@ namespace OpenIm.PowerShell.Commands
             PipelineBridge bridge,
             CancellationToken token)
         {
-            var listings = await query.ListAsync(image, registries, everyRegistry, bridge.Error, token).ConfigureAwait(false);
+            var listings = await query.ListAsync(image, registries, everyRegistry, bridge.Error, token)
+                .ConfigureAwait(false);
             var result = new List<OpenImTag>();
             foreach (var listing in listings)
             {
@@ -104,7 +112,10 @@ namespace OpenIm.PowerShell.Commands
                     var selected = Channel != null && Channel.Length > 0
                         ? listing.Tags.Where(t => channels.Contains(t.Channel))
                         : listing.Tags;
-                    result.AddRange(TagQuery.SortForListing(selected).Select(t => new OpenImTag(image, listing.Registry, t)));
+                    result.AddRange(TagQuery.SortForListing(selected).Select(t => new OpenImTag(
+                        image,
+                        listing.Registry,
+                        t)));
                     continue;
                 }
 

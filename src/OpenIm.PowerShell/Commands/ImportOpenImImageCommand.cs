@@ -41,7 +41,8 @@ namespace OpenIm.PowerShell.Commands
                         path);
                 }
 
-                var hosts = DockerHost != null && DockerHost.Length > 0 ? DockerHost : new[] { EngineEndpoint.DefaultText() };
+                var hosts = DockerHost != null
+                    && DockerHost.Length > 0 ? DockerHost : new[] { EngineEndpoint.DefaultText() };
                 endpoints = hosts.Distinct(StringComparer.Ordinal).Select(EngineEndpoint.Parse).ToList();
             });
 
@@ -54,7 +55,8 @@ namespace OpenIm.PowerShell.Commands
                 foreach (var endpoint in endpoints)
                 {
                     var target = $"{string.Join(", ", manifest.Images.Select(i => i.Reference))} onto {endpoint}";
-                    if (!await bridge.ShouldProcessAsync(target, "Load OpenIM images from " + path).ConfigureAwait(false))
+                    if (!await bridge.ShouldProcessAsync(target, "Load OpenIM images from " + path)
+                        .ConfigureAwait(false))
                     {
                         continue;
                     }
@@ -77,10 +79,11 @@ namespace OpenIm.PowerShell.Commands
                             var loaded = await engine.InspectAsync(image.Reference, token).ConfigureAwait(false);
                             if (loaded == null || loaded.ID != image.ImageId)
                             {
+                                var found = loaded?.ID ?? "missing";
                                 bridge.Error(new OpenImException(
                                     "DigestMismatch",
                                     OpenImErrorKind.SecurityError,
-                                    $"After loading, {image.Reference} on {engine.Name} is {loaded?.ID ?? "missing"}, " +
+                                    $"After loading, {image.Reference} on {engine.Name} is {found}, " +
                                     $"not {image.ImageId} as the archive states.",
                                     image.Reference));
                                 continue;

@@ -29,8 +29,15 @@ namespace OpenIm.PowerShell.Commands
 
         private readonly List<Request> _requests = new List<Request>();
 
-        /// <summary>The image to pull, such as <c>openim-server</c>; bound by name from Get-OpenImTag and Find-OpenImTag.</summary>
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet, ValueFromPipelineByPropertyName = true)]
+        /// <summary>
+        /// The image to pull, such as <c>openim-server</c>; bound by name from Get-OpenImTag and
+        /// Find-OpenImTag.
+        /// </summary>
+        [Parameter(
+            Mandatory = true,
+            Position = 0,
+            ParameterSetName = ByNameSet,
+            ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ImageNameCompleter))]
         public string Image { get; set; }
 
@@ -46,21 +53,33 @@ namespace OpenIm.PowerShell.Commands
         [ArgumentCompleter(typeof(RegistryNameCompleter))]
         public string Registry { get; set; }
 
-        /// <summary>The digest the image must have (bound from Get-OpenImTag); read from the registries when absent.</summary>
+        /// <summary>
+        /// The digest the image must have (bound from Get-OpenImTag); read from the registries when
+        /// absent.
+        /// </summary>
         [Parameter(ParameterSetName = ByNameSet, ValueFromPipelineByPropertyName = true)]
         public string Digest { get; set; }
 
-        /// <summary>A reference to an OpenIM image on a known registry, such as <c>ghcr.io/openimsdk/openim-server:v3.8.3</c>.</summary>
+        /// <summary>
+        /// A reference to an OpenIM image on a known registry, such as <c>ghcr.io/openimsdk/openim-
+        /// server:v3.8.3</c>.
+        /// </summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByReferenceSet, ValueFromPipeline = true,
             ValueFromPipelineByPropertyName = true)]
         public string Reference { get; set; }
 
-        /// <summary>The platform to pull, such as <c>linux/arm64</c>; checked against the image index before pulling.</summary>
+        /// <summary>
+        /// The platform to pull, such as <c>linux/arm64</c>; checked against the image index before
+        /// pulling.
+        /// </summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string Platform { get; set; }
 
-        /// <summary>Engines to pull onto; several pull to each (a fleet). Default: DOCKER_HOST, else the local engine.</summary>
+        /// <summary>
+        /// Engines to pull onto; several pull to each (a fleet). Default: DOCKER_HOST, else the
+        /// local engine.
+        /// </summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string[] DockerHost { get; set; }
@@ -87,7 +106,12 @@ namespace OpenIm.PowerShell.Commands
                 {
                     var parsed = ImageReference.Parse(Reference, registries);
                     var local = parsed.Registry?.RepositoryOf(parsed.Image);
-                    _requests.Add(new Request(parsed.Image, parsed.Tag ?? "latest", parsed.Digest, parsed.Registry?.Name, local));
+                    _requests.Add(new Request(
+                        parsed.Image,
+                        parsed.Tag ?? "latest",
+                        parsed.Digest,
+                        parsed.Registry?.Name,
+                        local));
                     return;
                 }
 
@@ -105,7 +129,10 @@ namespace OpenIm.PowerShell.Commands
                 string localRepository = null;
                 if (!string.IsNullOrEmpty(Registry))
                 {
-                    var named = registries.FirstOrDefault(r => string.Equals(r.Name, Registry, StringComparison.OrdinalIgnoreCase))
+                    var named = registries.FirstOrDefault(r => string.Equals(
+                        r.Name,
+                        Registry,
+                        StringComparison.OrdinalIgnoreCase))
                         ?? throw new OpenImException(
                             "RegistryNotFound",
                             OpenImErrorKind.NotFound,
@@ -114,7 +141,12 @@ namespace OpenIm.PowerShell.Commands
                     localRepository = named.RepositoryOf(image);
                 }
 
-                _requests.Add(new Request(image, tag, string.IsNullOrEmpty(Digest) ? null : Digest, Registry, localRepository));
+                _requests.Add(new Request(
+                    image,
+                    tag,
+                    string.IsNullOrEmpty(Digest) ? null : Digest,
+                    Registry,
+                    localRepository));
             });
         }
 
@@ -132,7 +164,8 @@ namespace OpenIm.PowerShell.Commands
             {
                 platform = ParsePlatform(Platform);
                 registries = SelectRegistries(null);
-                var hosts = DockerHost != null && DockerHost.Length > 0 ? DockerHost : new[] { EngineEndpoint.DefaultText() };
+                var hosts = DockerHost != null
+                    && DockerHost.Length > 0 ? DockerHost : new[] { EngineEndpoint.DefaultText() };
                 endpoints = hosts.Distinct(StringComparer.Ordinal).Select(EngineEndpoint.Parse).ToList();
             });
 
@@ -236,7 +269,10 @@ namespace OpenIm.PowerShell.Commands
             {
                 var preferred = request.Registry == null
                     ? null
-                    : registries.FirstOrDefault(r => string.Equals(r.Name, request.Registry, StringComparison.OrdinalIgnoreCase));
+                    : registries.FirstOrDefault(r => string.Equals(
+                        r.Name,
+                        request.Registry,
+                        StringComparison.OrdinalIgnoreCase));
                 plan = await service.PlanAsync(
                     request.Image,
                     request.Tag,
@@ -270,7 +306,8 @@ namespace OpenIm.PowerShell.Commands
                 try
                 {
                     var activity = progress.Start(index * 64 + engineIndex, plan, engine.Name);
-                    var result = await service.PullAsync(plan, engine, p => progress.Report(activity, p), token).ConfigureAwait(false);
+                    var result = await service.PullAsync(plan, engine, p => progress.Report(activity, p), token)
+                        .ConfigureAwait(false);
                     progress.Complete(activity);
                     results.Add(new KeyValuePair<int, OpenImPullResult>(engineIndex, result));
                 }

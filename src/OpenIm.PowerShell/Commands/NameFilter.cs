@@ -28,7 +28,9 @@ namespace OpenIm.PowerShell.Commands
             var selected = new HashSet<T>();
             foreach (var pattern in patterns)
             {
-                var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+                var wildcard = WildcardPattern.Get(
+                    pattern,
+                    WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
                 var hits = list.Where(i => wildcard.IsMatch(nameOf(i))).ToList();
                 if (hits.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
                 {

@@ -43,8 +43,8 @@ namespace OpenIm.PowerShell.Commands
 
             var total = progress.Total;
             var current = progress.Current;
-            var record = new ProgressRecord(id, activity.Title, $"from {progress.Registry.Name} onto {progress.Engine}: " +
-                                                                  $"{Size(current)} of {Size(total)}")
+            var status = $"from {progress.Registry.Name} onto {progress.Engine}: {Size(current)} of {Size(total)}";
+            var record = new ProgressRecord(id, activity.Title, status)
             {
                 PercentComplete = total > 0 ? (int)Math.Min(100, current * 100 / total) : -1,
             };
@@ -52,7 +52,9 @@ namespace OpenIm.PowerShell.Commands
 
             foreach (var layer in progress.Layers)
             {
-                var layerId = activity.Layers.GetOrAdd(layer.Layer, _ => System.Threading.Interlocked.Increment(ref _nextLayerId));
+                var layerId = activity.Layers.GetOrAdd(
+                    layer.Layer,
+                    _ => System.Threading.Interlocked.Increment(ref _nextLayerId));
                 _bridge.Progress(new ProgressRecord(layerId, "Layer " + layer.Layer, layer.Status +
                     (layer.Total > 0 ? $" {Size(layer.Current)} of {Size(layer.Total)}" : string.Empty))
                 {
@@ -71,10 +73,16 @@ namespace OpenIm.PowerShell.Commands
 
             foreach (var layerId in activity.Layers.Values)
             {
-                _bridge.Progress(new ProgressRecord(layerId, "Layer", "done") { ParentActivityId = id, RecordType = ProgressRecordType.Completed });
+                _bridge.Progress(new ProgressRecord(
+                    layerId,
+                    "Layer",
+                    "done") { ParentActivityId = id, RecordType = ProgressRecordType.Completed });
             }
 
-            _bridge.Progress(new ProgressRecord(id, activity.Title, "done") { RecordType = ProgressRecordType.Completed });
+            _bridge.Progress(new ProgressRecord(
+                id,
+                activity.Title,
+                "done") { RecordType = ProgressRecordType.Completed });
         }
 
         public void CompleteAll()

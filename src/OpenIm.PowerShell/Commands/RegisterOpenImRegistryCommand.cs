@@ -23,7 +23,10 @@ namespace OpenIm.PowerShell.Commands
         [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
         public string Namespace { get; set; }
 
-        /// <summary>The order in which registries are tried: lower first. Default 50, after the built-in ones.</summary>
+        /// <summary>
+        /// The order in which registries are tried: lower first. Default 50, after the built-in
+        /// ones.
+        /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public int Priority { get; set; } = 50;
 

@@ -152,7 +152,12 @@ namespace OpenIm.PowerShell.Commands
             LocalImageMapper.TrySplit(reference, registries, out var registry, out var image, out var tag);
             var digest = (inspected.RepoDigests ?? Array.Empty<string>())
                 .Select(d => d.Split('@'))
-                .Where(p => p.Length == 2 && LocalImageMapper.TrySplit(p[0] + ":x", registries, out var r, out var i, out _)
+                .Where(p => p.Length == 2 && LocalImageMapper.TrySplit(
+                    p[0] + ":x",
+                    registries,
+                    out var r,
+                    out var i,
+                    out _)
                     && r.Name == registry?.Name && i == image)
                 .Select(p => p[1])
                 .FirstOrDefault();
@@ -164,7 +169,8 @@ namespace OpenIm.PowerShell.Commands
                 Tag = tag,
                 ImageId = inspected.ID,
                 Digest = digest,
-                Platform = inspected.Os + "/" + inspected.Architecture + (string.IsNullOrEmpty(inspected.Variant) ? string.Empty : "/" + inspected.Variant),
+                Platform = inspected.Os + "/" + inspected.Architecture + (
+                    string.IsNullOrEmpty(inspected.Variant) ? string.Empty : "/" + inspected.Variant),
                 Size = inspected.Size,
             };
         }

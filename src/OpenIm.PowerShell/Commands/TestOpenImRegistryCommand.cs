@@ -39,7 +39,10 @@ namespace OpenIm.PowerShell.Commands
             });
         }
 
-        private static async Task<OpenImRegistryStatus> ProbeAsync(RegistryClient client, OpenImRegistry registry, CancellationToken token)
+        private static async Task<OpenImRegistryStatus> ProbeAsync(
+            RegistryClient client,
+            OpenImRegistry registry,
+            CancellationToken token)
         {
             RegistryPing ping;
             try
@@ -49,7 +52,15 @@ namespace OpenIm.PowerShell.Commands
             catch (RegistryException ex)
             {
                 RegistrySession.Shared.RecordProbe(registry.Name, false);
-                return new OpenImRegistryStatus(registry.Name, registry.Uri, false, null, null, null, ex.ErrorId, ex.Reason);
+                return new OpenImRegistryStatus(
+                    registry.Name,
+                    registry.Uri,
+                    false,
+                    null,
+                    null,
+                    null,
+                    ex.ErrorId,
+                    ex.Reason);
             }
 
             RegistrySession.Shared.RecordProbe(registry.Name, true);
@@ -59,7 +70,8 @@ namespace OpenIm.PowerShell.Commands
             string errorId = null, error = null;
             try
             {
-                await client.HeadManifestAsync(registry, ImageCatalog.Defaults.First().Name, "latest", token).ConfigureAwait(false);
+                await client.HeadManifestAsync(registry, ImageCatalog.Defaults.First().Name, "latest", token)
+                    .ConfigureAwait(false);
             }
             catch (RegistryException ex)
             {
@@ -68,7 +80,15 @@ namespace OpenIm.PowerShell.Commands
             }
 
             RegistrySession.Shared.RateLimits.TryGetValue(registry.Name, out quota);
-            return new OpenImRegistryStatus(registry.Name, registry.Uri, true, ping.Latency, ping.AuthScheme, quota, errorId, error);
+            return new OpenImRegistryStatus(
+                registry.Name,
+                registry.Uri,
+                true,
+                ping.Latency,
+                ping.AuthScheme,
+                quota,
+                errorId,
+                error);
         }
     }
 }

@@ -87,7 +87,9 @@ namespace OpenIm.PowerShell.Engine
                     var tls = uri.Scheme == "https" || wantsTls;
                     if (tls && string.IsNullOrEmpty(certificatePath))
                     {
-                        certificatePath = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker");
+                        certificatePath = Path.Combine(
+                            Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+                            ".docker");
                     }
 
                     var port = uri.IsDefaultPort || uri.Port <= 0 ? (tls ? 2376 : 2375) : uri.Port;

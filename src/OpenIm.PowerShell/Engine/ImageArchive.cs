@@ -81,8 +81,14 @@ namespace OpenIm.PowerShell.Engine
             {
                 string digest;
                 long size;
-                using (var source = await engine.SaveAsync(manifest.Images.Select(i => i.Reference), cancellationToken).ConfigureAwait(false))
-                using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                using (var source = await engine.SaveAsync(manifest.Images.Select(i => i.Reference), cancellationToken)
+                    .ConfigureAwait(false))
+                using (var file = new FileStream(
+                    temporary,
+                    FileMode.CreateNew,
+                    FileAccess.Write,
+                    FileShare.None,
+                    1 << 16))
                 using (var sha = SHA256.Create())
                 {
                     // The engine's entries are copied as they are and OpenIm's manifest is added at the
@@ -174,7 +180,12 @@ namespace OpenIm.PowerShell.Engine
             }
             catch (IOException ex)
             {
-                throw new OpenImException("ArchiveUnreadable", OpenImErrorKind.ReadError, $"'{path}' could not be read: {ex.Message}", path, ex);
+                throw new OpenImException(
+                    "ArchiveUnreadable",
+                    OpenImErrorKind.ReadError,
+                    $"'{path}' could not be read: {ex.Message}",
+                    path,
+                    ex);
             }
 
             if (!files.TryGetValue(ArchiveManifest.FileName, out var ours))
@@ -185,7 +196,8 @@ namespace OpenIm.PowerShell.Engine
                     $"'{path}' is not an archive written by Save-OpenImImage: it has no {ArchiveManifest.FileName}.",
                     path,
                     null,
-                    "Load archives from other tools with docker load; Import-OpenImImage only takes its own, which it can verify.");
+                    "Load archives from other tools with docker load; Import-OpenImImage only takes its own, which " +
+                        "it can verify.");
             }
 
             ArchiveManifest manifest;
@@ -198,7 +210,8 @@ namespace OpenIm.PowerShell.Engine
                 throw Damaged(path, $"its {ArchiveManifest.FileName} is not valid JSON", ex);
             }
 
-            if (manifest?.Format != ArchiveManifest.CurrentFormat || manifest.Images == null || manifest.Images.Count == 0)
+            if (manifest?.Format != ArchiveManifest.CurrentFormat || manifest.Images == null
+                || manifest.Images.Count == 0)
             {
                 throw new OpenImException(
                     "ArchiveNotOpenIm",
@@ -240,7 +253,9 @@ namespace OpenIm.PowerShell.Engine
                     foreach (var item in document.RootElement.EnumerateArray())
                     {
                         var configName = item.GetProperty("Config").GetString().TrimStart('.', '/');
-                        if (!hashes.TryGetValue(configName, out var configHash) || !files.TryGetValue(configName, out var config))
+                        if (!hashes.TryGetValue(
+                            configName,
+                            out var configHash) || !files.TryGetValue(configName, out var config))
                         {
                             throw Damaged(path, $"the image config {configName} is missing", null);
                         }
@@ -254,10 +269,14 @@ namespace OpenIm.PowerShell.Engine
 
                         knownIds.Add(configHash);
                         var diffIds = DiffIds(config);
-                        var layers = item.GetProperty("Layers").EnumerateArray().Select(l => l.GetString().TrimStart('.', '/')).ToList();
+                        var layers = item.GetProperty("Layers").EnumerateArray().Select(
+                            l => l.GetString().TrimStart('.', '/')).ToList();
                         if (layers.Count != diffIds.Count)
                         {
-                            throw Damaged(path, $"the image {configHash} lists {layers.Count} layers but its config {diffIds.Count}", null);
+                            throw Damaged(
+                                path,
+                                $"the image {configHash} lists {layers.Count} layers but its config {diffIds.Count}",
+                                null);
                         }
 
                         for (var i = 0; i < layers.Count; i++)
@@ -269,13 +288,17 @@ namespace OpenIm.PowerShell.Engine
 
                             if (layerHash != diffIds[i])
                             {
-                                throw Damaged(path, $"the layer {layers[i]} does not match its digest {diffIds[i]}", null);
+                                throw Damaged(
+                                    path,
+                                    $"the layer {layers[i]} does not match its digest {diffIds[i]}",
+                                    null);
                             }
                         }
                     }
                 }
             }
-            catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException || ex is KeyNotFoundException)
+            catch (Exception ex) when (
+                ex is JsonException || ex is InvalidOperationException || ex is KeyNotFoundException)
             {
                 throw Damaged(path, "Docker's manifest.json is not what docker save writes", ex);
             }
@@ -284,7 +307,10 @@ namespace OpenIm.PowerShell.Engine
             {
                 if (!knownIds.Contains(image.ImageId ?? string.Empty))
                 {
-                    throw Damaged(path, $"{image.Reference} ({image.ImageId}) is listed but its image is not in the archive", null);
+                    throw Damaged(
+                        path,
+                        $"{image.Reference} ({image.ImageId}) is listed but its image is not in the archive",
+                        null);
                 }
             }
         }
@@ -293,7 +319,12 @@ namespace OpenIm.PowerShell.Engine
         {
             using (var document = JsonDocument.Parse(config))
             {
-                return document.RootElement.GetProperty("rootfs").GetProperty("diff_ids").EnumerateArray().Select(d => d.GetString()).ToList();
+                return document.RootElement
+                    .GetProperty("rootfs")
+                    .GetProperty("diff_ids")
+                    .EnumerateArray()
+                    .Select(d => d.GetString())
+                    .ToList();
             }
         }
 
@@ -301,7 +332,8 @@ namespace OpenIm.PowerShell.Engine
         {
             using (var sha = SHA256.Create())
             {
-                return "sha256:" + BitConverter.ToString(sha.ComputeHash(content)).Replace("-", string.Empty).ToLowerInvariant();
+                return "sha256:" + BitConverter.ToString(
+                    sha.ComputeHash(content)).Replace("-", string.Empty).ToLowerInvariant();
             }
         }
 

@@ -31,7 +31,12 @@ namespace OpenIm.PowerShell.Engine
 
                     var digest = (image.RepoDigests ?? Array.Empty<string>())
                         .Select(d => d.Split('@'))
-                        .Where(parts => parts.Length == 2 && TrySplit(parts[0] + ":x", registries, out var r, out var i, out _)
+                        .Where(parts => parts.Length == 2 && TrySplit(
+                            parts[0] + ":x",
+                            registries,
+                            out var r,
+                            out var i,
+                            out _)
                             && r.Name == registry.Name && i == catalogImage)
                         .Select(parts => parts[1])
                         .FirstOrDefault();
@@ -43,7 +48,9 @@ namespace OpenIm.PowerShell.Engine
                         name,
                         digest,
                         image.ID,
-                        image.Created == default ? (DateTimeOffset?)null : new DateTimeOffset(DateTime.SpecifyKind(image.Created, DateTimeKind.Utc)),
+                        image.Created == default ? (DateTimeOffset?)null : new DateTimeOffset(DateTime.SpecifyKind(
+                            image.Created,
+                            DateTimeKind.Utc)),
                         image.Size,
                         dockerHost));
                 }

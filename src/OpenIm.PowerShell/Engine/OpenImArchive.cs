@@ -6,7 +6,12 @@ namespace OpenIm.PowerShell.Engine
     /// <summary>An archive written by Save-OpenImImage.</summary>
     public sealed class OpenImArchive
     {
-        public OpenImArchive(string path, string sha256, long size, IReadOnlyList<ArchiveImage> images, string dockerHost)
+        public OpenImArchive(
+            string path,
+            string sha256,
+            long size,
+            IReadOnlyList<ArchiveImage> images,
+            string dockerHost)
         {
             Path = path;
             Sha256 = sha256;

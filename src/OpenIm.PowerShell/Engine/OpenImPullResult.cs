@@ -50,7 +50,10 @@ namespace OpenIm.PowerShell.Engine
         /// <summary>The registry the content came from.</summary>
         public string Registry { get; }
 
-        /// <summary>The name the image has on the engine now, such as <c>ghcr.io/openimsdk/openim-server:v3.8.3</c>.</summary>
+        /// <summary>
+        /// The name the image has on the engine now, such as <c>ghcr.io/openimsdk/openim-
+        /// server:v3.8.3</c>.
+        /// </summary>
         public string Reference { get; }
 
         /// <summary>What the engine pulled, by digest unless -SkipVerify.</summary>

@@ -47,7 +47,8 @@ namespace OpenIm.PowerShell.Engine
             {
                 if (!ReadFull(input, header))
                 {
-                    throw new InvalidDataException("The archive ends without its end-of-archive blocks: it is truncated.");
+                    throw new InvalidDataException(
+                        "The archive ends without its end-of-archive blocks: it is truncated.");
                 }
 
                 if (IsZero(header))
@@ -96,7 +97,10 @@ namespace OpenIm.PowerShell.Engine
             output.Write(new byte[Block * 2], 0, Block * 2);
         }
 
-        /// <summary>Copies one entry as it was read: the header rebuilt from its name, type and size, the content streamed.</summary>
+        /// <summary>
+        /// Copies one entry as it was read: the header rebuilt from its name, type and size, the
+        /// content streamed.
+        /// </summary>
         public static void CopyEntry(Stream output, TarEntry entry, Stream content, DateTimeOffset modified)
         {
             WriteHeader(output, entry.Name, entry.Type == '\0' ? '0' : entry.Type, entry.Size, modified);

@@ -45,12 +45,14 @@ namespace OpenIm.PowerShell.Registry
         /// The challenges of a response, Bearer first. Header values that do not parse are skipped;
         /// a registry that sends none yields an empty list.
         /// </summary>
-        public static IReadOnlyList<AuthChallenge> FromHeaders(HttpHeaderValueCollection<AuthenticationHeaderValue> headers)
+        public static IReadOnlyList<AuthChallenge> FromHeaders(
+            HttpHeaderValueCollection<AuthenticationHeaderValue> headers)
         {
             var result = new List<AuthChallenge>();
             foreach (var header in headers)
             {
-                var challenge = Parse(header.Scheme + (header.Parameter == null ? string.Empty : " " + header.Parameter));
+                var challenge = Parse(
+                    header.Scheme + (header.Parameter == null ? string.Empty : " " + header.Parameter));
                 if (challenge != null)
                 {
                     result.Add(challenge);

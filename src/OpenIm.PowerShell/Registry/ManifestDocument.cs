@@ -22,7 +22,14 @@ namespace OpenIm.PowerShell.Registry
     /// <summary>One entry of an image index: a manifest for one platform, or an attestation.</summary>
     public sealed class ManifestEntry
     {
-        public ManifestEntry(string digest, string mediaType, long size, string os, string architecture, string variant, bool isAttestation)
+        public ManifestEntry(
+            string digest,
+            string mediaType,
+            long size,
+            string os,
+            string architecture,
+            string variant,
+            bool isAttestation)
         {
             Digest = digest;
             MediaType = mediaType;
@@ -49,7 +56,8 @@ namespace OpenIm.PowerShell.Registry
         public bool IsAttestation { get; }
 
         /// <summary>The platform as <c>os/arch[/variant]</c>.</summary>
-        public string Platform => OS + "/" + Architecture + (string.IsNullOrEmpty(Variant) ? string.Empty : "/" + Variant);
+        public string Platform => OS + "/" + Architecture + (
+            string.IsNullOrEmpty(Variant) ? string.Empty : "/" + Variant);
     }
 
     /// <summary>A blob a manifest refers to: the config or a layer.</summary>
@@ -129,7 +137,9 @@ namespace OpenIm.PowerShell.Registry
                 var mediaType = String(root, "mediaType") ?? contentType;
                 if (string.IsNullOrEmpty(mediaType) || mediaType == "application/json")
                 {
-                    mediaType = root.TryGetProperty("manifests", out _) ? ManifestMediaTypes.OciIndex : ManifestMediaTypes.OciManifest;
+                    mediaType = root.TryGetProperty("manifests", out _)
+                        ? ManifestMediaTypes.OciIndex
+                        : ManifestMediaTypes.OciManifest;
                 }
 
                 var result = new ManifestDocument(digest, mediaType, body.LongLength);
@@ -140,8 +150,11 @@ namespace OpenIm.PowerShell.Registry
                 else if (root.TryGetProperty("config", out var config) && config.ValueKind == JsonValueKind.Object)
                 {
                     result.Config = ReadBlob(config);
-                    result.Layers = root.TryGetProperty("layers", out var layers) && layers.ValueKind == JsonValueKind.Array
-                        ? layers.EnumerateArray().Where(l => l.ValueKind == JsonValueKind.Object).Select(ReadBlob).ToArray()
+                    result.Layers = root.TryGetProperty(
+                        "layers",
+                        out var layers) && layers.ValueKind == JsonValueKind.Array
+                        ? layers.EnumerateArray().Where(
+                            l => l.ValueKind == JsonValueKind.Object).Select(ReadBlob).ToArray()
                         : Array.Empty<BlobReference>();
                 }
                 else
@@ -203,12 +216,16 @@ namespace OpenIm.PowerShell.Registry
 
         private static string String(JsonElement element, string name)
         {
-            return element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            return element.TryGetProperty(
+                name,
+                out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
         }
 
         private static long Long(JsonElement element, string name)
         {
-            return element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n)
+            return element.TryGetProperty(
+                name,
+                out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n)
                 ? n
                 : 0;
         }

@@ -120,7 +120,11 @@ namespace OpenIm.PowerShell.Registry
                 "The registry answered something a registry should not; try another registry.");
         }
 
-        private static RegistryException RateLimited(OpenImRegistry registry, RegistryResponse response, string what, string said)
+        private static RegistryException RateLimited(
+            OpenImRegistry registry,
+            RegistryResponse response,
+            string what,
+            string said)
         {
             var wait = response.RetryAfter.HasValue
                 ? $" It asks to wait {response.RetryAfter.Value.TotalSeconds:0} s."
@@ -155,7 +159,8 @@ namespace OpenIm.PowerShell.Registry
                         && errors.GetArrayLength() > 0)
                     {
                         var first = errors[0];
-                        var code = first.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+                        var code = first.TryGetProperty("code", out var c)
+                            && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
                         message = first.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String
                             ? (code == null ? m.GetString() : code + ": " + m.GetString())
                             : code;

@@ -24,7 +24,10 @@ namespace OpenIm.PowerShell.Registry
             Headers = message.Headers
                 .Concat(message.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
                 .GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase)
-                .ToDictionary(g => g.Key, g => string.Join(",", g.SelectMany(h => h.Value)), StringComparer.OrdinalIgnoreCase);
+                .ToDictionary(
+                    g => g.Key,
+                    g => string.Join(",", g.SelectMany(h => h.Value)),
+                    StringComparer.OrdinalIgnoreCase);
         }
 
         public HttpStatusCode StatusCode { get; }

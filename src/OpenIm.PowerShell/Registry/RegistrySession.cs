@@ -13,7 +13,8 @@ namespace OpenIm.PowerShell.Registry
     /// </summary>
     public sealed class RegistrySession
     {
-        private static readonly Lazy<RegistrySession> SharedSession = new Lazy<RegistrySession>(() => new RegistrySession());
+        private static readonly Lazy<RegistrySession> SharedSession = new Lazy<RegistrySession>(
+            () => new RegistrySession());
 
         private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates =
             new ConcurrentDictionary<string, SemaphoreSlim>(StringComparer.OrdinalIgnoreCase);
@@ -26,7 +27,8 @@ namespace OpenIm.PowerShell.Registry
                 // Each request carries its own timeout through a token; the client-wide one stays off.
                 Timeout = System.Threading.Timeout.InfiniteTimeSpan,
             };
-            Http.DefaultRequestHeaders.UserAgent.ParseAdd("OpenIm.PowerShell/" + typeof(RegistrySession).Assembly.GetName().Version);
+            Http.DefaultRequestHeaders.UserAgent.ParseAdd(
+                "OpenIm.PowerShell/" + typeof(RegistrySession).Assembly.GetName().Version);
         }
 
         /// <summary>The session every command in this process uses.</summary>

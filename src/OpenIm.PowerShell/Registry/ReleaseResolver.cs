@@ -45,7 +45,13 @@ namespace OpenIm.PowerShell.Registry
             Action<OpenImException> onError,
             CancellationToken cancellationToken)
         {
-            var server = await NewestAsync("openim-server", channel, registries, v => line == null || SameLine(v, line.Major, line.Minor), onError, cancellationToken)
+            var server = await NewestAsync(
+                "openim-server",
+                channel,
+                registries,
+                v => line == null || SameLine(v, line.Major, line.Minor),
+                onError,
+                cancellationToken)
                 .ConfigureAwait(false);
             if (server == null)
             {
@@ -70,14 +76,21 @@ namespace OpenIm.PowerShell.Registry
             {
                 new Wanted(ReleaseRole.Server, server),
             };
-            var chat = await NewestAsync("openim-chat", channel, registries, v => SameLine(v, 1, chatMinor), onError, cancellationToken)
+            var chat = await NewestAsync(
+                "openim-chat",
+                channel,
+                registries,
+                v => SameLine(v, 1, chatMinor),
+                onError,
+                cancellationToken)
                 .ConfigureAwait(false);
             wanted.Add(new Wanted(ReleaseRole.Chat, chat, "openim-chat", $"1.{chatMinor}"));
             if (includeFrontEnd)
             {
                 // Front ends are published as release branches only.
                 var web = await NewestAsync("openim-web-front", OpenImChannel.Release, registries,
-                    v => SameLine(v, server.Version.Major, server.Version.Minor), onError, cancellationToken).ConfigureAwait(false);
+                    v => SameLine(v, server.Version.Major, server.Version.Minor), onError, cancellationToken)
+                        .ConfigureAwait(false);
                 wanted.Add(new Wanted(ReleaseRole.WebFront, web, "openim-web-front", release));
                 var admin = await NewestAsync("openim-admin-front", OpenImChannel.Release, registries,
                     v => SameLine(v, 1, chatMinor), onError, cancellationToken).ConfigureAwait(false);
@@ -89,7 +102,8 @@ namespace OpenIm.PowerShell.Registry
             var complete = true;
             foreach (var item in wanted)
             {
-                var member = await CheckAsync(release, item, channel, target, platform, onError, cancellationToken).ConfigureAwait(false);
+                var member = await CheckAsync(release, item, channel, target, platform, onError, cancellationToken)
+                    .ConfigureAwait(false);
                 if (member == null)
                 {
                     complete = false;
@@ -121,7 +135,8 @@ namespace OpenIm.PowerShell.Registry
             Action<OpenImException> onError,
             CancellationToken cancellationToken)
         {
-            var listings = await _query.ListAsync(image, registries, false, onError, cancellationToken).ConfigureAwait(false);
+            var listings = await _query.ListAsync(image, registries, false, onError, cancellationToken)
+                .ConfigureAwait(false);
             var listing = listings.FirstOrDefault();
             if (listing == null)
             {
@@ -146,7 +161,12 @@ namespace OpenIm.PowerShell.Registry
         {
             if (item.Tag == null)
             {
-                onError(Missing(release, item.Role, $"{item.Image} {item.Line} has no {channel} tag on any registry.", null, null));
+                onError(Missing(
+                    release,
+                    item.Role,
+                    $"{item.Image} {item.Line} has no {channel} tag on any registry.",
+                    null,
+                    null));
                 return null;
             }
 
@@ -154,7 +174,8 @@ namespace OpenIm.PowerShell.Registry
             IReadOnlyList<TagInfo> there;
             try
             {
-                var tags = await _query.Client.ListTagsAsync(target, item.Tag.Image, cancellationToken).ConfigureAwait(false);
+                var tags = await _query.Client.ListTagsAsync(target, item.Tag.Image, cancellationToken)
+                    .ConfigureAwait(false);
                 there = tags.Select(TagInfo.Classify).ToArray();
             }
             catch (RegistryException ex)
@@ -196,7 +217,11 @@ namespace OpenIm.PowerShell.Registry
             string alternative = null;
             foreach (var candidate in candidates.Where(c => c.Tag != item.Tag.Tag))
             {
-                if (await HasPlatformAsync(new OpenImTag(item.Tag.Image, target, candidate), platform, cancellationToken).ConfigureAwait(false))
+                if (await HasPlatformAsync(
+                    new OpenImTag(item.Tag.Image, target, candidate),
+                    platform,
+                    cancellationToken)
+                    .ConfigureAwait(false))
                 {
                     alternative = candidate.Tag;
                     break;
@@ -212,16 +237,29 @@ namespace OpenIm.PowerShell.Registry
             return null;
         }
 
-        private async Task<bool> HasPlatformAsync(OpenImTag tag, PlatformSpec platform, CancellationToken cancellationToken)
+        private async Task<bool> HasPlatformAsync(
+            OpenImTag tag,
+            PlatformSpec platform,
+            CancellationToken cancellationToken)
         {
             var manifest = await _query.ResolvePlatformsAsync(tag, cancellationToken).ConfigureAwait(false);
             return manifest.IsIndex
                 ? manifest.Platforms.Any(p => platform.Matches(p.OS, p.Architecture, p.Variant))
-                : await _query.Client.SinglePlatformMatchesAsync(tag.RegistryInfo, tag.Image, manifest, platform, cancellationToken)
+                : await _query.Client.SinglePlatformMatchesAsync(
+                    tag.RegistryInfo,
+                    tag.Image,
+                    manifest,
+                    platform,
+                    cancellationToken)
                     .ConfigureAwait(false);
         }
 
-        private static OpenImException Missing(string release, ReleaseRole role, string what, string nearest, string registry)
+        private static OpenImException Missing(
+            string release,
+            ReleaseRole role,
+            string what,
+            string nearest,
+            string registry)
         {
             var hint = nearest == null
                 ? " There is no alternative in that line."
@@ -234,7 +272,8 @@ namespace OpenIm.PowerShell.Registry
                 null,
                 registry == null
                     ? "Choose another line with -Version."
-                    : $"Choose another registry with -Registry, another line with -Version, or pull {nearest ?? "the members"} by hand.");
+                    : $"Choose another registry with -Registry, another line with -Version, or pull " +
+                        $"{nearest ?? "the members"} by hand.");
         }
 
         private sealed class Wanted

@@ -96,7 +96,10 @@ namespace OpenIm.PowerShell.Registry
                 .ToArray();
         }
 
-        /// <summary>Every tag, grouped by channel in the order Main, Release, Version, Latest, Other, newest first.</summary>
+        /// <summary>
+        /// Every tag, grouped by channel in the order Main, Release, Version, Latest, Other, newest
+        /// first.
+        /// </summary>
         public static IReadOnlyList<TagInfo> SortForListing(IEnumerable<TagInfo> tags)
         {
             return tags.OrderBy(t => t.Channel).ThenBy(t => t, TagComparer.NewestFirst).ToArray();
@@ -109,7 +112,11 @@ namespace OpenIm.PowerShell.Registry
             {
                 try
                 {
-                    var descriptor = await _client.HeadManifestAsync(tag.RegistryInfo, tag.Image, tag.Tag, cancellationToken)
+                    var descriptor = await _client.HeadManifestAsync(
+                        tag.RegistryInfo,
+                        tag.Image,
+                        tag.Tag,
+                        cancellationToken)
                         .ConfigureAwait(false);
                     tag.Digest = descriptor.Digest;
                 }

@@ -63,7 +63,9 @@ namespace OpenIm.PowerShell.Settings
             root = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
             if (string.IsNullOrWhiteSpace(root))
             {
-                root = System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
+                root = System.IO.Path.Combine(
+                    Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+                    ".config");
             }
 
             return System.IO.Path.Combine(root, "openim", "registries.json");
@@ -130,7 +132,9 @@ namespace OpenIm.PowerShell.Settings
                 {
                     var settings = Load();
                     result = change(settings);
-                    var bytes = new UTF8Encoding(false).GetBytes(JsonSerializer.Serialize(settings, JsonOptions) + "\n");
+                    var bytes = new UTF8Encoding(false).GetBytes(JsonSerializer.Serialize(
+                        settings,
+                        JsonOptions) + "\n");
                     stream.Write(bytes, 0, bytes.Length);
                     stream.Flush(true);
                 }
