@@ -211,7 +211,7 @@ Describe 'Get-OpenImLocalImage against the lab engines' -Tag Lab -Skip:$noLab {
         foreach ($image in $local) {
             $image.Image | Should -Be 'openim-server'
             $image.Registry | Should -Be 'Ghcr'
-            $image.Digest | Should -Be ($pulled | Where-Object Tag -EQ $image.Tag).Digest
+            $image.LocalDigest | Should -Be ($pulled | Where-Object Tag -EQ $image.Tag).Digest
         }
         ($local | Where-Object Tag -EQ 'v3.8.3-patch.15').Channel | Should -Be 'Version'
     }
@@ -223,7 +223,13 @@ Describe 'Get-OpenImLocalImage against the lab engines' -Tag Lab -Skip:$noLab {
             $outdated = Get-OpenImLocalImage -DockerHost $engine -Outdated
             $outdated.Tag | Should -Be 'latest'
             $outdated.IsOutdated | Should -BeTrue
-            $outdated.RemoteDigest | Should -Not -Be $outdated.Digest
+            $outdated.RemoteDigest | Should -Not -Be $outdated.LocalDigest
+
+            # Piping the outdated image into a pull fetches what the tag points to now.
+            $refreshed = $outdated | Invoke-OpenImPull -DockerHost $engine
+            $refreshed.Status | Should -Be 'Pulled'
+            $refreshed.Digest | Should -Be $outdated.RemoteDigest
+            Get-OpenImLocalImage -DockerHost $engine -Outdated | Should -BeNullOrEmpty
         }
         finally {
             Move-OpenImLabTag -Registry Ghcr -Image openim-server -Tag latest -To v3.8.3

@@ -153,7 +153,15 @@ namespace OpenIm.PowerShell.Commands
             var ordered = candidates.Values
                 .OrderBy(t => t.Info, TagComparer.NewestFirst)
                 .GroupBy(t => t.Channel + "|" + (t.Version?.ToString() ?? t.Tag))
-                .Select(g => g.First())
+                .Select(g =>
+                {
+                    var kept = g.First();
+                    kept.AvailableOn = registries
+                        .Where(r => g.Any(t => t.AvailableOn.Contains(r.Name)))
+                        .Select(r => r.Name)
+                        .ToArray();
+                    return kept;
+                })
                 .ToList();
             if (platform == null)
             {

@@ -37,6 +37,16 @@ namespace OpenIm.PowerShell.Commands
         [Parameter]
         public SwitchParameter Outdated { get; set; }
 
+        private readonly System.Collections.Generic.List<string> _images = new System.Collections.Generic.List<string>();
+
+        protected override void ProcessRecord()
+        {
+            if (Image != null)
+            {
+                _images.AddRange(Image);
+            }
+        }
+
         protected override void EndProcessing()
         {
             IReadOnlyList<OpenImRegistry> registries = null;
@@ -68,7 +78,7 @@ namespace OpenIm.PowerShell.Commands
                             continue;
                         }
 
-                        var selected = NameFilter.Apply(images, i => i.Image, Image, out _)
+                        var selected = NameFilter.Apply(images, i => i.Image, _images.Count > 0 ? _images.ToArray() : null, out _)
                             .OrderBy(i => i.Image, StringComparer.Ordinal)
                             .ThenBy(i => i.Info, TagComparer.NewestFirst)
                             .ToList();
@@ -104,7 +114,7 @@ namespace OpenIm.PowerShell.Commands
                     var remote = await client.HeadManifestAsync(registry, image.Image, image.Tag, token)
                         .ConfigureAwait(false);
                     image.RemoteDigest = remote.Digest;
-                    image.IsOutdated = !string.Equals(remote.Digest, image.Digest, StringComparison.Ordinal);
+                    image.IsOutdated = !string.Equals(remote.Digest, image.LocalDigest, StringComparison.Ordinal);
                 }
                 catch (RegistryException ex)
                 {

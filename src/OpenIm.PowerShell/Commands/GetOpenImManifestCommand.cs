@@ -58,9 +58,12 @@ namespace OpenIm.PowerShell.Commands
             RunForItem(() =>
             {
                 var all = Registries.GetAll(out _);
-                if (ParameterSetName == ByReferenceSet)
+                // A full reference given by position lands in -Image; it is read as the reference it is.
+                var looksLikeReference = ParameterSetName == ByTagSet && Image != null
+                    && Image.IndexOfAny(new[] { '/', ':', '@' }) >= 0 && !MyInvocation.BoundParameters.ContainsKey(nameof(Tag));
+                if (ParameterSetName == ByReferenceSet || looksLikeReference)
                 {
-                    var parsed = ImageReference.Parse(Reference, all);
+                    var parsed = ImageReference.Parse(looksLikeReference ? Image : Reference, all);
                     _requests.Add(new Request(parsed.Image, parsed.Tag, parsed.Digest, parsed.Registry?.Name));
                     return;
                 }

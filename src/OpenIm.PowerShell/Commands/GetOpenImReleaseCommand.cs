@@ -60,7 +60,18 @@ namespace OpenIm.PowerShell.Commands
                 {
                     // The newest members still come from the registries in priority order, so a member
                     // the chosen registry lacks is reported instead of silently replaced by an older one.
-                    chosen = SelectRegistries(new[] { Registry }).Single();
+                    var named = SelectRegistries(new[] { Registry });
+                    if (named.Count != 1)
+                    {
+                        throw new OpenImException(
+                            "RegistryNotFound",
+                            OpenImErrorKind.InvalidArgument,
+                            $"-Registry must name exactly one registry; '{TagGrammar.Quote(Registry)}' matches " +
+                            string.Join(", ", named.Select(r => r.Name)) + ".",
+                            Registry);
+                    }
+
+                    chosen = named[0];
                 }
             });
 
@@ -92,7 +103,8 @@ namespace OpenIm.PowerShell.Commands
                 return null;
             }
 
-            if (!OpenImVersion.TryParse(text, out var version) || version.IsPreRelease || version.PatchNumber.HasValue)
+            if (!OpenImVersion.TryParse(text, out var version) || version.IsPreRelease || version.PatchNumber.HasValue
+                || version.ComponentCount != 2)
             {
                 throw new OpenImException(
                     "InvalidVersionRange",

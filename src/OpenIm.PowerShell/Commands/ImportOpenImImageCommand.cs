@@ -17,6 +17,7 @@ namespace OpenIm.PowerShell.Commands
     {
         /// <summary>The archive to load; bound by name from Save-OpenImImage's output.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; }
 

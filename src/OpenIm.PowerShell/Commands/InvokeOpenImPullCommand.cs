@@ -202,15 +202,16 @@ namespace OpenIm.PowerShell.Commands
             var engines = new List<DockerEngine>();
             foreach (var endpoint in endpoints)
             {
-                var engine = DockerEngine.Connect(endpoint);
+                DockerEngine engine = null;
                 try
                 {
+                    engine = DockerEngine.Connect(endpoint);
                     await engine.PingAsync(token).ConfigureAwait(false);
                     engines.Add(engine);
                 }
                 catch (OpenImException ex)
                 {
-                    engine.Dispose();
+                    engine?.Dispose();
                     bridge.Error(ex);
                 }
             }

@@ -23,7 +23,7 @@ namespace OpenIm.PowerShell.Engine
             Tag = tag;
             Info = info;
             Reference = reference;
-            Digest = digest;
+            LocalDigest = digest;
             ImageId = imageId;
             Created = created;
             Size = size;
@@ -46,8 +46,11 @@ namespace OpenIm.PowerShell.Engine
         /// <summary>The local name, such as <c>ghcr.io/openimsdk/openim-server:v3.8.3</c>.</summary>
         public string Reference { get; }
 
-        /// <summary>The manifest digest the engine recorded for it, when it knows one.</summary>
-        public string Digest { get; }
+        /// <summary>
+        /// The manifest digest the engine recorded for it, when it knows one. It is not named Digest so
+        /// that piping into Invoke-OpenImPull pulls what the tag points to now, not the local content.
+        /// </summary>
+        public string LocalDigest { get; }
 
         public string ImageId { get; }
 

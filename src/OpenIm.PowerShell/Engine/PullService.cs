@@ -102,7 +102,7 @@ namespace OpenIm.PowerShell.Engine
             var what = image + ":" + tag;
             if (skipVerify)
             {
-                var bareLocal = localRepository ?? ordered[0].RepositoryOf(image);
+                var bareLocal = localRepository ?? (preferred ?? registries[0]).RepositoryOf(image);
                 return new PullPlan(image, tag, null, ordered[0], ordered, bareLocal, platform);
             }
 
@@ -132,9 +132,10 @@ namespace OpenIm.PowerShell.Engine
                 await CheckPlatformAsync(image, tag, digest, authority, ordered, platform, cancellationToken).ConfigureAwait(false);
             }
 
-            // The local name is the requested registry's; the download starts where the digest came
+            // The local name is the requested registry's, or the first by priority (never one moved
+            // there by a failed probe, so names stay stable); the download starts where the digest came
             // from, since that registry just answered, and the rest follow in order.
-            var local = localRepository ?? ordered[0].RepositoryOf(image);
+            var local = localRepository ?? (preferred ?? registries[0]).RepositoryOf(image);
             var candidates = new[] { authority }.Concat(ordered.Where(r => r != authority)).ToList();
             return new PullPlan(image, tag, digest, authority, candidates, local, platform);
         }

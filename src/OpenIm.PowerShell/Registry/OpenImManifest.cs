@@ -19,7 +19,7 @@ namespace OpenIm.PowerShell.Registry
         /// <summary>The digest of that platform's manifest.</summary>
         public string Digest { get; }
 
-        /// <summary>The size of that platform's manifest in bytes.</summary>
+        /// <summary>The download size of that platform's image: its config and layers, in bytes.</summary>
         public long Size { get; }
 
         public override string ToString() => Platform;

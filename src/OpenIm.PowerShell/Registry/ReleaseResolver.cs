@@ -97,29 +97,42 @@ namespace OpenIm.PowerShell.Registry
                 wanted.Add(new Wanted(ReleaseRole.AdminFront, admin, "openim-admin-front", $"1.{chatMinor}"));
             }
 
-            var target = chosen ?? server.RegistryInfo;
-            var members = new List<OpenImReleaseMember>();
-            var complete = true;
-            foreach (var item in wanted)
+            // With a registry named, every member must be there. Without one, the first registry in
+            // priority order that holds the whole set is used (ghcr.io, for example, lacks the front ends).
+            var targets = chosen != null
+                ? new[] { chosen }
+                : new[] { server.RegistryInfo }.Concat(registries.Where(r => r.Name != server.RegistryInfo.Name)).ToArray();
+            List<OpenImException> firstProblems = null;
+            foreach (var target in targets)
             {
-                var member = await CheckAsync(release, item, channel, target, platform, onError, cancellationToken)
-                    .ConfigureAwait(false);
-                if (member == null)
+                var problems = new List<OpenImException>();
+                var members = new List<OpenImReleaseMember>();
+                foreach (var item in wanted)
                 {
-                    complete = false;
-                    continue;
+                    var member = await CheckAsync(release, item, channel, target, platform, problems.Add, cancellationToken)
+                        .ConfigureAwait(false);
+                    if (member != null)
+                    {
+                        members.Add(member);
+                    }
                 }
 
-                members.Add(member);
+                if (problems.Count == 0)
+                {
+                    return members;
+                }
+
+                firstProblems = firstProblems ?? problems;
+                _log.Verbose($"Release {release} is incomplete on {target.Name}: " +
+                             string.Join(" ", problems.Select(p => p.Message)));
             }
 
-            if (!complete)
+            foreach (var problem in firstProblems ?? new List<OpenImException>())
             {
-                _log.Verbose($"Release {release} is incomplete on {target.Name}; no set is returned.");
-                return Array.Empty<OpenImReleaseMember>();
+                onError(problem);
             }
 
-            return members;
+            return Array.Empty<OpenImReleaseMember>();
         }
 
         private static bool SameLine(OpenImVersion version, int major, int minor)
