@@ -139,7 +139,9 @@ function Invoke-Docs {
 
 function Invoke-Bench {
     Invoke-Build
-    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'bench/Invoke-Benchmarks.ps1') -OutputPath (Join-Path $Root 'docs/benchmarks.md')
+    # The runner starts its own lab in out/benchlab (or takes -LabFile), copies the module so a rebuild
+    # cannot change what is measured, and rewrites docs/benchmarks.md.
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'bench/Invoke-Benchmark.ps1')
     if ($LASTEXITCODE -ne 0) {
         throw "The benchmarks failed with exit code $LASTEXITCODE."
     }
