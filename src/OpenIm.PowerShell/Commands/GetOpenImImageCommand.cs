@@ -33,6 +33,12 @@ namespace OpenIm.PowerShell.Commands
 
         protected override void ProcessRecord()
         {
+            Run(() =>
+            {
+                NameFilter.CheckImagePatterns(Name);
+                NameFilter.CheckRegistryPatterns(Registry);
+            });
+
             var registries = Registries.GetAll(out var settingsError);
             if (settingsError != null)
             {
@@ -53,7 +59,7 @@ namespace OpenIm.PowerShell.Commands
                 WriteError(ToErrorRecord(new OpenImException(
                     "RegistryNotFound",
                     OpenImErrorKind.NotFound,
-                    $"There is no registry named '{name}'. Known registries: " +
+                    $"There is no registry named '{TagGrammar.Quote(name)}'. Known registries: " +
                     string.Join(", ", registries.Select(r => r.Name)) + ".",
                     name)));
             }
@@ -76,7 +82,7 @@ namespace OpenIm.PowerShell.Commands
             return new OpenImException(
                 "ImageNotFound",
                 OpenImErrorKind.NotFound,
-                $"'{name}' is not an OpenIM image in the catalog.{hint}",
+                $"'{TagGrammar.Quote(name)}' is not an OpenIM image in the catalog.{hint}",
                 name,
                 null,
                 "Run 'Get-OpenImImage -All' to list the catalog.");

@@ -20,6 +20,8 @@ namespace OpenIm.PowerShell.Commands
 
         protected override void ProcessRecord()
         {
+            Run(() => NameFilter.CheckRegistryPatterns(Name));
+
             var all = Registries.GetAll(out var settingsError);
             if (settingsError != null)
             {
@@ -33,7 +35,7 @@ namespace OpenIm.PowerShell.Commands
                 WriteError(ToErrorRecord(new OpenImException(
                     "RegistryNotFound",
                     OpenImErrorKind.NotFound,
-                    $"There is no registry named '{name}'. Known registries: " +
+                    $"There is no registry named '{Catalog.TagGrammar.Quote(name)}'. Known registries: " +
                         $"{string.Join(", ", all.Select(r => r.Name))}.",
                     name)));
             }

@@ -24,8 +24,11 @@ namespace OpenIm.PowerShell.Commands
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
         protected CancellationToken StopToken => _stopping.Token;
 
-        /// <summary>The registries in effect for this call, read from the settings in force now.</summary>
-        protected RegistryDirectory Registries => new RegistryDirectory(RegistryStore.ForCurrentUser());
+        /// <summary>
+        /// The registries in effect for this call, read from the settings in force now; Ctrl+C ends a
+        /// wait for another process's settings write.
+        /// </summary>
+        protected RegistryDirectory Registries => new RegistryDirectory(RegistryStore.ForCurrentUser(), StopToken);
 
         /// <summary>Maps an <see cref="OpenImException"/> to an error record with its id, category and target.</summary>
         public static ErrorRecord ToErrorRecord(OpenImException exception)
@@ -120,6 +123,10 @@ namespace OpenIm.PowerShell.Commands
             {
                 work();
             }
+            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
             catch (OpenImException ex)
             {
                 ThrowTerminatingError(ToErrorRecord(ex));
@@ -135,6 +142,10 @@ namespace OpenIm.PowerShell.Commands
             try
             {
                 work();
+            }
+            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
             }
             catch (OpenImException ex)
             {

@@ -13,6 +13,12 @@ namespace OpenIm.PowerShell.Commands
     /// </summary>
     public abstract class RegistryCommand : OpenImCmdlet
     {
+        // The one registry -Credential is meant for, settled by SelectRegistries.
+        private string _credentialRegistry;
+
+        // A single -Registry given on the command line (not bound from pipeline objects).
+        private string _commandLineRegistry;
+
         /// <summary>
         /// Credentials for the registry named by -Registry. Without it: the registry's credential in
         /// Docker's config (helpers, credsStore, auths), else anonymous.
@@ -20,6 +26,15 @@ namespace OpenIm.PowerShell.Commands
         [Parameter]
         [Credential]
         public PSCredential Credential { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            // Only here are the bound parameters the command line's alone; pipeline objects bind later.
+            if (MyInvocation.BoundParameters.TryGetValue("Registry", out var bound) && bound is string name)
+            {
+                _commandLineRegistry = name;
+            }
+        }
 
         /// <summary>The built-in default images, or the named ones checked against the catalog.</summary>
         protected static IReadOnlyList<OpenImImageDefinition> ResolveImages(IEnumerable<string> names)
@@ -35,7 +50,7 @@ namespace OpenIm.PowerShell.Commands
             {
                 if (WildcardPattern.ContainsWildcardCharacters(name))
                 {
-                    var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
+                    var pattern = ParseWildcard(name, IsImageNameCharacter, "InvalidImageName", "image name");
                     result.AddRange(ImageCatalog.All.Where(i => pattern.IsMatch(i.Name)));
                     continue;
                 }
@@ -127,6 +142,16 @@ namespace OpenIm.PowerShell.Commands
                 WriteError(ToErrorRecord(settingsError));
             }
 
+            // Names are checked before matching: the match ignores characters such as NUL or a zero-width
+            // space, so "Gh\u200Bcr" would otherwise select Ghcr.
+            foreach (var pattern in patterns ?? Array.Empty<string>())
+            {
+                if (pattern != null)
+                {
+                    ParseWildcard(pattern, IsRegistryNameCharacter, "InvalidRegistryName", "registry name");
+                }
+            }
+
             var selected = NameFilter.Apply(all, r => r.Name, patterns, out var unknown);
             if (unknown.Count > 0)
             {
@@ -151,16 +176,17 @@ namespace OpenIm.PowerShell.Commands
                     "Run Get-OpenImRegistry to list them.");
             }
 
-            if (Credential != null && selected.Count != 1)
+            if (Credential != null)
             {
                 // A credential meant for one registry must never be sent to another one.
-                throw new OpenImException(
+                var target = CredentialTarget(all, selected, patterns) ?? throw new OpenImException(
                     "CredentialNeedsOneRegistry",
                     OpenImErrorKind.InvalidArgument,
                     "-Credential applies to exactly one registry; name it with -Registry.",
                     patterns,
                     null,
                     "Add -Registry <name>, or let Docker's config supply credentials per registry.");
+                _credentialRegistry = target.Name;
             }
 
             return selected;
@@ -172,13 +198,95 @@ namespace OpenIm.PowerShell.Commands
             RegistryCredential credential = null;
             if (Credential != null)
             {
+                if (_credentialRegistry == null)
+                {
+                    throw new OpenImException(
+                        "CredentialNeedsOneRegistry",
+                        OpenImErrorKind.InvalidArgument,
+                        "-Credential applies to exactly one registry; name it with -Registry.",
+                        null,
+                        null,
+                        "Add -Registry <name>, or let Docker's config supply credentials per registry.");
+                }
+
                 credential = new RegistryCredential(
                     Credential.UserName,
                     Credential.GetNetworkCredential().Password,
                     "-Credential");
             }
 
-            return new RegistryClient(RegistrySession.Shared, log, credential);
+            return new RegistryClient(RegistrySession.Shared, log, credential, _credentialRegistry);
+        }
+
+        /// <summary>
+        /// The one registry a -Credential is for: the only one selected, or, for commands that ask every
+        /// registry in turn (pulls, manifests), the single registry their -Registry names on the command
+        /// line; else null.
+        /// </summary>
+        private OpenImRegistry CredentialTarget(
+            IReadOnlyList<OpenImRegistry> all,
+            IReadOnlyList<OpenImRegistry> selected,
+            string[] patterns)
+        {
+            if (selected.Count == 1)
+            {
+                return selected[0];
+            }
+
+            // A -Registry bound from pipeline objects does not count: the objects may name several.
+            var name = _commandLineRegistry;
+            if (patterns != null || name == null || WildcardPattern.ContainsWildcardCharacters(name))
+            {
+                return null;
+            }
+
+            return all.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
+        }
+
+        /// <summary>
+        /// A name or wildcard pattern checked before use: only the ASCII characters a name may hold plus
+        /// * ? [ ], and brackets that close; anything else is <paramref name="errorId"/>, not a silent
+        /// empty match or a look-alike that matches.
+        /// </summary>
+        private static WildcardPattern ParseWildcard(string text, Func<char, bool> allowed, string errorId, string what)
+        {
+            WildcardPattern pattern = null;
+            var valid = text.Length <= 256 && text.All(c => allowed(c) || c == '*' || c == '?' || c == '[' || c == ']');
+            if (valid)
+            {
+                try
+                {
+                    // The pattern is parsed on first use; a bracket that never closes fails there.
+                    pattern = WildcardPattern.Get(text, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+                    pattern.IsMatch(string.Empty);
+                }
+                catch (WildcardPatternException)
+                {
+                    valid = false;
+                }
+            }
+
+            if (!valid)
+            {
+                throw new OpenImException(
+                    errorId,
+                    OpenImErrorKind.InvalidArgument,
+                    $"'{TagGrammar.Quote(text)}' is not a valid {what}: use ASCII letters, digits and '-', with the " +
+                    "wildcards * and ? or a closed [ ] set.",
+                    text);
+            }
+
+            return pattern;
+        }
+
+        private static bool IsImageNameCharacter(char c)
+        {
+            return IsRegistryNameCharacter(c) || c == '.';
+        }
+
+        private static bool IsRegistryNameCharacter(char c)
+        {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
         }
 
         /// <summary>Reports one item's failure without stopping the call.</summary>

@@ -250,6 +250,13 @@ namespace OpenIm.PowerShell.Registry
                 using (var document = JsonDocument.Parse(output))
                 {
                     var root = document.RootElement;
+                    if (root.ValueKind != JsonValueKind.Object)
+                    {
+                        _log.Warning($"The Docker credential helper '{program}' answered JSON that is not an object; " +
+                                     "ignored.");
+                        return null;
+                    }
+
                     var user = root.TryGetProperty("Username", out var u) && u.ValueKind == JsonValueKind.String
                         ? u.GetString()
                         : string.Empty;

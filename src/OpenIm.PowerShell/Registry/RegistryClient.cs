@@ -62,16 +62,27 @@ namespace OpenIm.PowerShell.Registry
         private readonly RegistrySession _session;
         private readonly IOpenImLog _log;
         private readonly RegistryCredential _explicitCredential;
+        private readonly string _explicitCredentialRegistry;
         private readonly ConcurrentDictionary<string, RegistryCredential> _credentials =
             new ConcurrentDictionary<string, RegistryCredential>(StringComparer.OrdinalIgnoreCase);
 
         private readonly RegistryTransport _transport;
 
-        public RegistryClient(RegistrySession session, IOpenImLog log, RegistryCredential credential = null)
+        /// <summary>
+        /// A client on <paramref name="session"/>. An explicit <paramref name="credential"/> goes only to
+        /// the registry named <paramref name="credentialRegistry"/> (every registry when that is null);
+        /// the others get Docker's credential for them, or none.
+        /// </summary>
+        public RegistryClient(
+            RegistrySession session,
+            IOpenImLog log,
+            RegistryCredential credential = null,
+            string credentialRegistry = null)
         {
             _session = session ?? throw new ArgumentNullException(nameof(session));
             _log = log ?? NullOpenImLog.Instance;
             _explicitCredential = credential;
+            _explicitCredentialRegistry = credentialRegistry;
             _transport = new RegistryTransport(_session, _log, CredentialFor);
         }
 
@@ -82,12 +93,15 @@ namespace OpenIm.PowerShell.Registry
         public static string PullScope(OpenImRegistry registry, string image) => "repository:" + registry.PathOf(image) + ":pull";
 
         /// <summary>
-        /// The credential used for a registry, first found wins: the one passed to this command, then
-        /// Docker's (credential helpers, credsStore, auths), else anonymous (null).
+        /// The credential used for a registry, first found wins: the one passed to this command (for the
+        /// registry it was meant for), then Docker's (credential helpers, credsStore, auths), else
+        /// anonymous (null).
         /// </summary>
         public RegistryCredential CredentialFor(OpenImRegistry registry)
         {
-            if (_explicitCredential != null)
+            if (_explicitCredential != null
+                && (_explicitCredentialRegistry == null
+                    || string.Equals(_explicitCredentialRegistry, registry.Name, StringComparison.OrdinalIgnoreCase)))
             {
                 return _explicitCredential;
             }
@@ -139,7 +153,8 @@ namespace OpenIm.PowerShell.Registry
             var pages = 0;
             while (next != null)
             {
-                if (!seen.Add(next.AbsoluteUri) || ++pages > Options.MaxTagPages)
+                pages++;
+                if (!seen.Add(next.AbsoluteUri) || pages > Options.MaxTagPages)
                 {
                     throw RegistryErrors.Protocol(registry, $"the tag list of {path} pages without end (page {pages}).", null);
                 }

@@ -1,12 +1,31 @@
 using System;
+using System.Globalization;
 
 namespace OpenIm.PowerShell.Registry
 {
     /// <summary>Limits of the registry client: timeouts, retries and caps.</summary>
     public sealed class RegistryClientOptions
     {
-        /// <summary>How long one request may take, body included.</summary>
-        public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+        /// <summary>
+        /// The environment variable that overrides the 30 s default of <see cref="RequestTimeout"/>, in
+        /// seconds (a number from 0.1 to 3600, such as <c>5</c> or <c>0.5</c>); other values are ignored.
+        /// It is read at every request, so a session (or a test) can change it at any time.
+        /// </summary>
+        public const string RequestTimeoutVariable = "OPENIM_REQUEST_TIMEOUT";
+
+        private static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(30);
+
+        private TimeSpan? _requestTimeout;
+
+        /// <summary>
+        /// How long one request may take, body included: the value set here, else
+        /// <c>$env:OPENIM_REQUEST_TIMEOUT</c> seconds, else 30 s.
+        /// </summary>
+        public TimeSpan RequestTimeout
+        {
+            get => _requestTimeout ?? TimeoutFromEnvironment() ?? DefaultRequestTimeout;
+            set => _requestTimeout = value;
+        }
 
         /// <summary>Attempts per request, the first included, for 408, 429, 5xx and connection failures.</summary>
         public int MaxAttempts { get; set; } = 4;
@@ -31,5 +50,18 @@ namespace OpenIm.PowerShell.Registry
 
         /// <summary>The token lifetime assumed when the token endpoint gives none.</summary>
         public TimeSpan DefaultTokenLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+        private static TimeSpan? TimeoutFromEnvironment()
+        {
+            var text = Environment.GetEnvironmentVariable(RequestTimeoutVariable);
+            if (string.IsNullOrWhiteSpace(text)
+                || !double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+                || double.IsNaN(seconds) || seconds < 0.1 || seconds > 3600)
+            {
+                return null;
+            }
+
+            return TimeSpan.FromSeconds(seconds);
+        }
     }
 }

@@ -32,8 +32,14 @@ namespace OpenIm.PowerShell.Registry
                 catch (RegistryException ex) when (ex.AllowsFallback)
                 {
                     failures.Add(ex);
-                    var next = i + 1 < registries.Count ? $"; trying {registries[i + 1].Name}" : string.Empty;
-                    log.Warning($"{registry.Name} failed for {what} ({ex.ErrorId}){next}.");
+
+                    // A fallback is worth a warning; the last failure is the error itself, not a warning too.
+                    if (i + 1 < registries.Count)
+                    {
+                        var next = registries[i + 1].Name;
+                        log.Warning($"{registry.Name} failed for {what} ({ex.ErrorId}); trying {next}.");
+                    }
+
                     log.Verbose($"{registry.Name} failed for {what}: {ex.Reason}");
                 }
             }

@@ -191,11 +191,12 @@ namespace OpenIm.PowerShell.Registry
             var gate = _session.GateFor(request.RequestUri);
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             var clock = Stopwatch.StartNew();
+            var limit = Options.RequestTimeout;
             try
             {
                 using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                 {
-                    timeout.CancelAfter(Options.RequestTimeout);
+                    timeout.CancelAfter(limit);
                     _log.Debug($"{request.Method} {Display(request.RequestUri)} {RedactedHeaders(request)}");
                     try
                     {
@@ -215,7 +216,7 @@ namespace OpenIm.PowerShell.Registry
                     {
                         throw new TransientFailure(
                             "RegistryTimeout",
-                            $"no answer within {Options.RequestTimeout.TotalSeconds:0.#} s",
+                            $"no answer within {limit.TotalSeconds:0.#} s",
                             null);
                     }
                     catch (HttpRequestException ex) when (FindInner<AuthenticationException>(ex) != null)
@@ -380,31 +381,28 @@ namespace OpenIm.PowerShell.Registry
 
             var getUri = new UriBuilder(realm) { Query = string.Join("&", query) }.Uri;
             RegistryResponse response;
-            if (credential != null && credential.IsIdentityToken)
+            try
             {
-                response = await PostTokenFormAsync(registry, realm, challenge, scope, credential, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                AuthenticationHeaderValue basic = null;
-                if (credential != null)
-                {
-                    basic = new AuthenticationHeaderValue(
-                        "Basic",
-                        Convert.ToBase64String(Encoding.UTF8.GetBytes(credential.UserName + ":" + credential.Secret)));
-                }
-
-                response = await SendWithRetriesAsync(
+                response = await RequestTokenAsync(
                     registry,
-                    () => Build(HttpMethod.Get, getUri, "application/json", basic),
-                    64 * 1024,
+                    realm,
+                    getUri,
+                    challenge,
+                    scope,
+                    credential,
                     cancellationToken).ConfigureAwait(false);
-
-                // Some token services only take credentials through the OAuth2 form.
-                if (credential != null && (response.Status == 404 || response.Status == 405))
-                {
-                    response = await PostTokenFormAsync(registry, realm, challenge, scope, credential, cancellationToken).ConfigureAwait(false);
-                }
+            }
+            catch (RegistryException ex) when (ex.ErrorId == "RegistryUnreachable" || ex.ErrorId == "RegistryTimeout")
+            {
+                // The registry itself answered; saying so keeps users from chasing the wrong host.
+                throw new RegistryException(
+                    ex.ErrorId,
+                    ex.Kind,
+                    registry,
+                    $"its token service {realm.GetLeftPart(UriPartial.Path)} did not answer: {ex.Reason}",
+                    realm.GetLeftPart(UriPartial.Authority),
+                    ex.InnerException,
+                    ex.RecommendedAction);
             }
 
             if (response.Status == 401 || response.Status == 403)
@@ -433,6 +431,13 @@ namespace OpenIm.PowerShell.Registry
                     response.Status);
             }
 
+            if (response.Status == 429 || response.Status >= 500)
+            {
+                // A busy or broken token service is the registry's trouble (another may answer), not a
+                // protocol error.
+                throw RegistryErrors.FromResponse(registry, response, "its token service", false, credential != null);
+            }
+
             if (!response.IsSuccess)
             {
                 throw RegistryErrors.Unexpected(registry, response, "the token service");
@@ -443,6 +448,45 @@ namespace OpenIm.PowerShell.Registry
             _log.Verbose($"{registry.Name}: token for '{scope ?? "registry"}' as " +
                          $"{(credential == null ? "anonymous" : credential.ToString())}, valid {lifetime.TotalSeconds:0} s.");
             return token;
+        }
+
+        private async Task<RegistryResponse> RequestTokenAsync(
+            OpenImRegistry registry,
+            Uri realm,
+            Uri getUri,
+            AuthChallenge challenge,
+            string scope,
+            RegistryCredential credential,
+            CancellationToken cancellationToken)
+        {
+            if (credential != null && credential.IsIdentityToken)
+            {
+                return await PostTokenFormAsync(registry, realm, challenge, scope, credential, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+
+            AuthenticationHeaderValue basic = null;
+            if (credential != null)
+            {
+                basic = new AuthenticationHeaderValue(
+                    "Basic",
+                    Convert.ToBase64String(Encoding.UTF8.GetBytes(credential.UserName + ":" + credential.Secret)));
+            }
+
+            var response = await SendWithRetriesAsync(
+                registry,
+                () => Build(HttpMethod.Get, getUri, "application/json", basic),
+                64 * 1024,
+                cancellationToken).ConfigureAwait(false);
+
+            // Some token services only take credentials through the OAuth2 form.
+            if (credential != null && (response.Status == 404 || response.Status == 405))
+            {
+                response = await PostTokenFormAsync(registry, realm, challenge, scope, credential, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+
+            return response;
         }
 
         private async Task<RegistryResponse> PostTokenFormAsync(

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using OpenIm.PowerShell.Catalog;
 
 namespace OpenIm.PowerShell.Settings
@@ -13,10 +14,16 @@ namespace OpenIm.PowerShell.Settings
     public sealed class RegistryDirectory
     {
         private readonly RegistryStore _store;
+        private readonly CancellationToken _cancellationToken;
 
-        public RegistryDirectory(RegistryStore store)
+        /// <summary>
+        /// The registries of <paramref name="store"/>. A change waits for another process's write to
+        /// finish; <paramref name="cancellationToken"/> (a cmdlet's Ctrl+C) ends that wait.
+        /// </summary>
+        public RegistryDirectory(RegistryStore store, CancellationToken cancellationToken = default)
         {
             _store = store ?? throw new ArgumentNullException(nameof(store));
+            _cancellationToken = cancellationToken;
         }
 
         /// <summary>The settings file behind this directory.</summary>
@@ -79,7 +86,7 @@ namespace OpenIm.PowerShell.Settings
                     AllowHttp = allowHttp,
                 });
                 return Merge(settings).First(r => NameEquals(r.Name, name));
-            });
+            }, _cancellationToken);
         }
 
         /// <summary>
@@ -154,7 +161,7 @@ namespace OpenIm.PowerShell.Settings
                 }
 
                 return Merge(settings).First(r => NameEquals(r.Name, name));
-            });
+            }, _cancellationToken);
         }
 
         /// <summary>Removes a registered registry. Built-in registries can only be reset.</summary>
@@ -182,7 +189,7 @@ namespace OpenIm.PowerShell.Settings
 
                 settings.Registries.RemoveAll(e => NameEquals(e.Name, name));
                 return before;
-            });
+            }, _cancellationToken);
         }
 
         /// <summary>The registry with this name, or a <c>RegistryNotFound</c> error listing the known ones.</summary>

@@ -203,6 +203,7 @@ namespace OpenIm.PowerShell.Settings
         private FileStream AcquirePending(string pending, CancellationToken cancellationToken)
         {
             var deadline = DateTime.UtcNow + LockTimeout;
+            var vanished = 0;
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -210,11 +211,26 @@ namespace OpenIm.PowerShell.Settings
                 {
                     return new FileStream(pending, FileMode.CreateNew, FileAccess.Write, FileShare.None);
                 }
-                catch (IOException) when (File.Exists(pending))
+                catch (IOException ex)
                 {
+                    // Usually another writer holds the pending file. It can also have been renamed away
+                    // between the failed create and this check (a year-1601 time means no file): then
+                    // the next attempt takes it at once; only a failure that keeps coming without any
+                    // pending file is a real write error.
+                    var written = File.GetLastWriteTimeUtc(pending);
+                    if (written.Year <= 1601)
+                    {
+                        if (++vanished > 20)
+                        {
+                            throw WriteFailed(ex);
+                        }
+
+                        continue;
+                    }
+
                     // A pending file that has not changed for a long time belongs to a writer that died
                     // between creating and renaming it; no live writer takes that long.
-                    if (DateTime.UtcNow - File.GetLastWriteTimeUtc(pending) > StaleAfter)
+                    if (DateTime.UtcNow - written > StaleAfter)
                     {
                         TryDelete(pending);
                         continue;

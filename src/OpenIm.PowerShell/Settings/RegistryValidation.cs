@@ -93,6 +93,16 @@ namespace OpenIm.PowerShell.Settings
                 throw InvalidUri(value, "it has no valid host");
             }
 
+            // Letters from other scripts can pass for a familiar host (a Cyrillic h in ghcr.io); only
+            // the ASCII form is taken, so what is stored and shown is what is contacted.
+            if (!string.Equals(uri.Host, uri.IdnHost, StringComparison.OrdinalIgnoreCase))
+            {
+                throw InvalidUri(
+                    value,
+                    "its host has characters beyond ASCII that can imitate another host; if it is meant, give " +
+                    $"its ASCII form {uri.IdnHost}");
+            }
+
             if (uri.Scheme == System.Uri.UriSchemeHttp && !allowHttp && !IsLoopback(uri))
             {
                 throw new OpenImException(
