@@ -58,7 +58,12 @@ namespace OpenImBench
         /// The image for a seed, built into cacheFolder or read from there when an earlier run built it.
         /// Same seed, layer count, layer size and architecture: same bytes, same digests.
         /// </summary>
-        public static BenchImage Build(string cacheFolder, string seed, int layers, long bytesPerLayer, string architecture)
+        public static BenchImage Build(
+            string cacheFolder,
+            string seed,
+            int layers,
+            long bytesPerLayer,
+            string architecture)
         {
             if (layers < 1) throw new ArgumentOutOfRangeException(nameof(layers));
             if (bytesPerLayer < 1) throw new ArgumentOutOfRangeException(nameof(bytesPerLayer));
@@ -67,7 +72,9 @@ namespace OpenImBench
             Directory.CreateDirectory(blobs);
             Directory.CreateDirectory(images);
 
-            var key = Hex(SHA256.HashData(Encoding.UTF8.GetBytes($"{seed}|{layers}|{bytesPerLayer}|{architecture}|v1"))).Substring(0, 16);
+            var key = Hex(
+                SHA256.HashData(
+                    Encoding.UTF8.GetBytes($"{seed}|{layers}|{bytesPerLayer}|{architecture}|v1"))).Substring(0, 16);
             var manifestFile = System.IO.Path.Combine(images, key + ".manifest.json");
             if (File.Exists(manifestFile))
             {
@@ -86,12 +93,15 @@ namespace OpenImBench
 
             var config = new StringBuilder();
             config.Append("{\"architecture\":\"").Append(architecture).Append("\",");
-            config.Append("\"config\":{\"Labels\":{\"org.openim.bench.seed\":\"").Append(JsonEncodedText.Encode(seed)).Append("\"}},");
+            config.Append(
+                "\"config\":{\"Labels\":{\"org.openim.bench.seed\":\"").Append(
+                    JsonEncodedText.Encode(seed)).Append("\"}},");
             config.Append("\"created\":\"").Append(Created).Append("\",\"history\":[");
             for (var i = 0; i < layers; i++)
             {
                 if (i > 0) config.Append(',');
-                config.Append("{\"created\":\"").Append(Created).Append("\",\"created_by\":\"openim bench layer ").Append(i + 1).Append("\"}");
+                config.Append("{\"created\":\"").Append(Created).Append(
+                    "\",\"created_by\":\"openim bench layer ").Append(i + 1).Append("\"}");
             }
 
             config.Append("],\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[");
@@ -100,7 +110,8 @@ namespace OpenImBench
 
             var manifest = new StringBuilder();
             manifest.Append("{\"schemaVersion\":2,\"mediaType\":\"").Append(ManifestType).Append("\",");
-            manifest.Append("\"config\":{\"mediaType\":\"").Append(ConfigType).Append("\",\"size\":").Append(configBlob.Size)
+            manifest.Append(
+                "\"config\":{\"mediaType\":\"").Append(ConfigType).Append("\",\"size\":").Append(configBlob.Size)
                 .Append(",\"digest\":\"").Append(configBlob.Digest).Append("\"},\"layers\":[");
             manifest.Append(string.Join(",", built.Select(l =>
                 "{\"mediaType\":\"" + LayerType + "\",\"size\":" + l.Size + ",\"digest\":\"" + l.Digest + "\"}")));
@@ -130,7 +141,13 @@ namespace OpenImBench
                 var path = System.IO.Path.Combine(blobs, digest.Substring("sha256:".Length));
                 var size = element.GetProperty("size").GetInt64();
                 if (!File.Exists(path) || new FileInfo(path).Length != size) return null;
-                return new BenchBlob { MediaType = element.GetProperty("mediaType").GetString(), Digest = digest, Size = size, Path = path };
+                return new BenchBlob
+                {
+                    MediaType = element.GetProperty("mediaType").GetString(),
+                    Digest = digest,
+                    Size = size,
+                    Path = path,
+                };
             }
 
             var config = Read(document.RootElement.GetProperty("config"));
@@ -193,7 +210,13 @@ namespace OpenImBench
             diffId = "sha256:" + Hex(tarHash.GetHashAndReset());
             var path = System.IO.Path.Combine(blobs, hex);
             File.Move(temporary, path, true);
-            return new BenchBlob { MediaType = LayerType, Digest = "sha256:" + hex, Size = compressedSize, Path = path };
+            return new BenchBlob
+            {
+                MediaType = LayerType,
+                Digest = "sha256:" + hex,
+                Size = compressedSize,
+                Path = path,
+            };
         }
 
         private static string SafeName(string seed)
@@ -347,7 +370,10 @@ namespace OpenImBench
         }
     }
 
-    /// <summary>Pushes bench images into a registry over the distribution API (no auth: the lab's open backends).</summary>
+    /// <summary>
+    /// Pushes bench images into a registry over the distribution API (no auth: the lab's open
+    /// backends).
+    /// </summary>
     public sealed class BenchPusher : IDisposable
     {
         private readonly HttpClient _http;
@@ -360,7 +386,10 @@ namespace OpenImBench
             };
         }
 
-        /// <summary>Pushes the blobs a registry lacks, then the manifest under every tag; returns requests made.</summary>
+        /// <summary>
+        /// Pushes the blobs a registry lacks, then the manifest under every tag; returns requests
+        /// made.
+        /// </summary>
         public int Push(string backend, string repository, BenchImage image, IList<string> tags, int parallel)
         {
             return PushAsync(new Uri(backend), repository, image, tags, parallel).GetAwaiter().GetResult();
@@ -369,7 +398,9 @@ namespace OpenImBench
         /// <summary>The backend's tags of a repository (registry 2.8: one unsorted page); empty when unknown.</summary>
         public string[] Tags(string backend, string repository)
         {
-            using var answer = _http.GetAsync(new Uri(new Uri(backend), $"/v2/{repository}/tags/list")).GetAwaiter().GetResult();
+            using var answer = _http.GetAsync(new Uri(
+                new Uri(backend),
+                $"/v2/{repository}/tags/list")).GetAwaiter().GetResult();
             if (answer.StatusCode == HttpStatusCode.NotFound) return Array.Empty<string>();
             answer.EnsureSuccessStatusCode();
             using var document = JsonDocument.Parse(answer.Content.ReadAsStringAsync().GetAwaiter().GetResult());
@@ -381,21 +412,30 @@ namespace OpenImBench
         /// <summary>The digest the backend holds for a tag, or null.</summary>
         public string DigestOf(string backend, string repository, string tag)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Head, new Uri(new Uri(backend), $"/v2/{repository}/manifests/{tag}"));
+            using var request = new HttpRequestMessage(
+                HttpMethod.Head,
+                new Uri(new Uri(backend), $"/v2/{repository}/manifests/{tag}"));
             request.Headers.Accept.ParseAdd(BenchImageFactory.ManifestType);
             using var answer = _http.SendAsync(request).GetAwaiter().GetResult();
             if (!answer.IsSuccessStatusCode) return null;
             return answer.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.First() : null;
         }
 
-        private async Task<int> PushAsync(Uri backend, string repository, BenchImage image, IList<string> tags, int parallel)
+        private async Task<int> PushAsync(
+            Uri backend,
+            string repository,
+            BenchImage image,
+            IList<string> tags,
+            int parallel)
         {
             var requests = 0;
             var blobs = new List<BenchBlob> { image.Config };
             blobs.AddRange(image.Layers);
             foreach (var blob in blobs.GroupBy(b => b.Digest).Select(g => g.First()))
             {
-                using (var head = new HttpRequestMessage(HttpMethod.Head, new Uri(backend, $"/v2/{repository}/blobs/{blob.Digest}")))
+                using (var head = new HttpRequestMessage(
+                    HttpMethod.Head,
+                    new Uri(backend, $"/v2/{repository}/blobs/{blob.Digest}")))
                 using (var answer = await _http.SendAsync(head))
                 {
                     requests++;
@@ -408,10 +448,13 @@ namespace OpenImBench
                     requests++;
                     if (start.StatusCode != HttpStatusCode.Accepted)
                     {
-                        throw new InvalidOperationException($"Upload of {blob.Digest} to {repository} refused: {(int)start.StatusCode}");
+                        throw new InvalidOperationException(
+                            $"Upload of {blob.Digest} to {repository} refused: {(int)start.StatusCode}");
                     }
 
-                    location = start.Headers.Location.IsAbsoluteUri ? start.Headers.Location : new Uri(backend, start.Headers.Location);
+                    location = start.Headers.Location.IsAbsoluteUri ? start.Headers.Location : new Uri(
+                        backend,
+                        start.Headers.Location);
                 }
 
                 var separator = location.Query.Length > 0 ? "&" : "?";
@@ -426,7 +469,8 @@ namespace OpenImBench
                     if (stored.StatusCode != HttpStatusCode.Created)
                     {
                         var reason = await stored.Content.ReadAsStringAsync();
-                        throw new InvalidOperationException($"Upload of {blob.Digest} to {repository} failed: {(int)stored.StatusCode} {reason}");
+                        throw new InvalidOperationException(
+                            $"Upload of {blob.Digest} to {repository} failed: {(int)stored.StatusCode} {reason}");
                     }
                 }
             }
@@ -439,12 +483,15 @@ namespace OpenImBench
                 {
                     using var content = new ByteArrayContent(image.Manifest);
                     content.Headers.ContentType = new MediaTypeHeaderValue(image.ManifestMediaType);
-                    using var stored = await _http.PutAsync(new Uri(backend, $"/v2/{repository}/manifests/{tag}"), content);
+                    using var stored = await _http.PutAsync(
+                        new Uri(backend, $"/v2/{repository}/manifests/{tag}"),
+                        content);
                     Interlocked.Increment(ref requests);
                     if (stored.StatusCode != HttpStatusCode.Created)
                     {
                         var reason = await stored.Content.ReadAsStringAsync();
-                        throw new InvalidOperationException($"Manifest {repository}:{tag} refused: {(int)stored.StatusCode} {reason}");
+                        throw new InvalidOperationException(
+                            $"Manifest {repository}:{tag} refused: {(int)stored.StatusCode} {reason}");
                     }
                 }
                 finally

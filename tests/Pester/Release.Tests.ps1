@@ -6,16 +6,6 @@ BeforeDiscovery {
 
 BeforeAll {
     . $PSScriptRoot/TestHelpers.ps1
-
-    function Clear-LabEngine([string] $DockerHost) {
-        $ids = & docker -H $DockerHost images -q 2>$null | Sort-Object -Unique
-        if ($ids) { & docker -H $DockerHost rmi -f @ids 2>&1 | Out-Null }
-    }
-
-    function Get-LabEngineImage([string] $DockerHost, [string] $Reference) {
-        $json = & docker -H $DockerHost image inspect $Reference 2>$null
-        if ($LASTEXITCODE -eq 0) { ($json | ConvertFrom-Json)[0] }
-    }
 }
 
 Describe 'Get-OpenImRelease against the lab' -Tag Lab -Skip:$noLab {

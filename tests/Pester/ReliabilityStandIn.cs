@@ -242,7 +242,8 @@ namespace OpenImTest
 
             if (path.Contains("/images/") && path.EndsWith("/json", StringComparison.Ordinal))
             {
-                return await Send(stream, 404, "application/json", "{\"message\":\"No such image\"}").ConfigureAwait(false);
+                return await Send(stream, 404, "application/json", "{\"message\":\"No such image\"}")
+                    .ConfigureAwait(false);
             }
 
             if (path.EndsWith("/images/create", StringComparison.Ordinal))
@@ -252,7 +253,11 @@ namespace OpenImTest
 
             if (path == "/token")
             {
-                return await Send(stream, 200, "application/json", "{\"token\":\"" + FixedToken + "\",\"expires_in\":300}")
+                return await Send(
+                    stream,
+                    200,
+                    "application/json",
+                    "{\"token\":\"" + FixedToken + "\",\"expires_in\":300}")
                     .ConfigureAwait(false);
             }
 
@@ -261,7 +266,12 @@ namespace OpenImTest
                 var realm = Mode == "realm-down" ? Elsewhere : "http://127.0.0.1:" + Port + "/token";
                 var error = request.Authorization != null ? ",error=\"invalid_token\"" : string.Empty;
                 var challenge = "Www-Authenticate: Bearer realm=\"" + realm + "\",service=\"standin\"" + error + "\r\n";
-                return await Send(stream, 401, "application/json", Errors("UNAUTHORIZED", "authentication required"), challenge)
+                return await Send(
+                    stream,
+                    401,
+                    "application/json",
+                    Errors("UNAUTHORIZED", "authentication required"),
+                    challenge)
                     .ConfigureAwait(false);
             }
 
@@ -293,7 +303,10 @@ namespace OpenImTest
                 case "many-tags":
                     var n = Math.Min(1000, int.TryParse(request.Query("n"), out var asked) && asked > 0 ? asked : 100);
                     var last = request.Query("last");
-                    var start = string.IsNullOrEmpty(last) ? 0 : Array.BinarySearch(_manyTags, last, StringComparer.Ordinal) + 1;
+                    var start = string.IsNullOrEmpty(last) ? 0 : Array.BinarySearch(
+                        _manyTags,
+                        last,
+                        StringComparer.Ordinal) + 1;
                     var count = Math.Min(n, _manyTags.Length - start);
                     tags = new string[count];
                     Array.Copy(_manyTags, start, tags, 0, count);
@@ -310,7 +323,11 @@ namespace OpenImTest
                     link = "<" + request.Target + ">; rel=\"next\"";
                     break;
                 case "html-200":
-                    return await Send(stream, 200, "text/html", "<html><body><h1>Welcome to our portal</h1></body></html>")
+                    return await Send(
+                        stream,
+                        200,
+                        "text/html",
+                        "<html><body><h1>Welcome to our portal</h1></body></html>")
                         .ConfigureAwait(false);
             }
 
@@ -343,7 +360,8 @@ namespace OpenImTest
         {
             if (Mode != "huge-manifest" && Mode != "huge-manifest-unsized")
             {
-                return await Send(stream, 404, "application/json", Errors("MANIFEST_UNKNOWN", "unknown")).ConfigureAwait(false);
+                return await Send(stream, 404, "application/json", Errors("MANIFEST_UNKNOWN", "unknown"))
+                    .ConfigureAwait(false);
             }
 
             var type = "application/vnd.oci.image.manifest.v1+json";
@@ -385,7 +403,8 @@ namespace OpenImTest
             {
                 "{\"status\":\"Pulling from openimsdk/openim-chat\",\"id\":\"v1.8.4\"}",
                 "{\"status\":\"Pulling fs layer\",\"progressDetail\":{},\"id\":\"0a1b2c3d4e5f\"}",
-                "{\"status\":\"Downloading\",\"progressDetail\":{\"current\":512,\"total\":2048},\"id\":\"0a1b2c3d4e5f\"}",
+                "{\"status\":\"Downloading\",\"progressDetail\":{\"current\":512,\"total\":2048}," +
+                "\"id\":\"0a1b2c3d4e5f\"}",
             };
             if (Mode == "engine-stream-error")
             {
@@ -418,7 +437,9 @@ namespace OpenImTest
         /// </summary>
         private async Task<bool> Proxy(Request request, Stream stream, Socket client)
         {
-            var forward = new HttpRequestMessage(new HttpMethod(request.Method), Elsewhere.TrimEnd('/') + request.Target);
+            var forward = new HttpRequestMessage(
+                new HttpMethod(request.Method),
+                Elsewhere.TrimEnd('/') + request.Target);
             foreach (var header in request.Headers)
             {
                 if (header.Key.Equals("Host", StringComparison.OrdinalIgnoreCase)
@@ -515,7 +536,8 @@ namespace OpenImTest
 
                 buffer.Add(one[0]);
                 var n = buffer.Count;
-                if (n >= 4 && buffer[n - 4] == '\r' && buffer[n - 3] == '\n' && buffer[n - 2] == '\r' && buffer[n - 1] == '\n')
+                if (n >= 4 && buffer[n - 4] == '\r' && buffer[n - 3] == '\n' && buffer[n - 2] == '\r'
+                    && buffer[n - 1] == '\n')
                 {
                     break;
                 }

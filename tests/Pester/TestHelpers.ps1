@@ -37,3 +37,16 @@ function Use-OpenImLabRegistry {
 
     $lab
 }
+
+function Clear-LabEngine([string] $DockerHost) {
+    # Tests start from an engine without images, so outcomes do not depend on order. The ids are kept
+    # an array: a single id splatted as a string would be passed one character at a time.
+    $ids = @(& docker -H $DockerHost images -q 2>$null | Sort-Object -Unique)
+    if ($ids.Count -gt 0) { & docker -H $DockerHost rmi -f @ids 2>&1 | Out-Null }
+}
+
+function Get-LabEngineImage([string] $DockerHost, [string] $Reference) {
+    # The engine's own view of an image, through the docker CLI rather than the module under test.
+    $json = & docker -H $DockerHost image inspect $Reference 2>$null
+    if ($LASTEXITCODE -eq 0) { ($json | ConvertFrom-Json)[0] }
+}

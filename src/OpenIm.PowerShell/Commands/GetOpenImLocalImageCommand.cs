@@ -37,7 +37,7 @@ namespace OpenIm.PowerShell.Commands
         [Parameter]
         public SwitchParameter Outdated { get; set; }
 
-        private readonly System.Collections.Generic.List<string> _images = new System.Collections.Generic.List<string>();
+        private readonly List<string> _images = new List<string>();
 
         protected override void ProcessRecord()
         {
@@ -78,7 +78,8 @@ namespace OpenIm.PowerShell.Commands
                             continue;
                         }
 
-                        var selected = NameFilter.Apply(images, i => i.Image, _images.Count > 0 ? _images.ToArray() : null, out _)
+                        var wanted = _images.Count > 0 ? _images.ToArray() : null;
+                        var selected = NameFilter.Apply(images, i => i.Image, wanted, out _)
                             .OrderBy(i => i.Image, StringComparer.Ordinal)
                             .ThenBy(i => i.Info, TagComparer.NewestFirst)
                             .ToList();

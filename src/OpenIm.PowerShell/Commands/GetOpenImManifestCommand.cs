@@ -60,7 +60,8 @@ namespace OpenIm.PowerShell.Commands
                 var all = Registries.GetAll(out _);
                 // A full reference given by position lands in -Image; it is read as the reference it is.
                 var looksLikeReference = ParameterSetName == ByTagSet && Image != null
-                    && Image.IndexOfAny(new[] { '/', ':', '@' }) >= 0 && !MyInvocation.BoundParameters.ContainsKey(nameof(Tag));
+                    && Image.IndexOfAny(new[] { '/', ':', '@' }) >= 0
+                    && !MyInvocation.BoundParameters.ContainsKey(nameof(Tag));
                 if (ParameterSetName == ByReferenceSet || looksLikeReference)
                 {
                     var parsed = ImageReference.Parse(looksLikeReference ? Image : Reference, all);

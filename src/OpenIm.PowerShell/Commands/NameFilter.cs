@@ -32,7 +32,11 @@ namespace OpenIm.PowerShell.Commands
             Check(patterns, RegistryPattern, "InvalidRegistryName", "a registry name such as Ghcr or Ali*");
         }
 
-        private static void Check(string[] patterns, System.Text.RegularExpressions.Regex allowed, string errorId, string example)
+        private static void Check(
+            string[] patterns,
+            System.Text.RegularExpressions.Regex allowed,
+            string errorId,
+            string example)
         {
             foreach (var pattern in patterns ?? Array.Empty<string>())
             {
@@ -54,7 +58,8 @@ namespace OpenIm.PowerShell.Commands
                     throw new OpenImException(
                         errorId,
                         OpenImErrorKind.InvalidArgument,
-                        $"'{Catalog.TagGrammar.Quote(pattern ?? string.Empty)}' is not a valid name or wildcard: give {example}.",
+                        $"'{Catalog.TagGrammar.Quote(pattern ?? string.Empty)}' is not a valid name or wildcard: " +
+                            $"give {example}.",
                         pattern);
                 }
             }

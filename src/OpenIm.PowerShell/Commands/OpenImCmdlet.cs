@@ -30,7 +30,10 @@ namespace OpenIm.PowerShell.Commands
         /// </summary>
         protected RegistryDirectory Registries => new RegistryDirectory(RegistryStore.ForCurrentUser(), StopToken);
 
-        /// <summary>Maps an <see cref="OpenImException"/> to an error record with its id, category and target.</summary>
+        /// <summary>
+        /// Maps an <see cref="OpenImException"/> to an error record with its id, category and
+        /// target.
+        /// </summary>
         public static ErrorRecord ToErrorRecord(OpenImException exception)
         {
             var record = new ErrorRecord(exception, exception.ErrorId, MapCategory(exception.Kind), exception.Target);

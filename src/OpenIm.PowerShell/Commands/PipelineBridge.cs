@@ -80,7 +80,10 @@ namespace OpenIm.PowerShell.Commands
             Post(c => c.WriteProgress(record));
         }
 
-        /// <summary>Asks ShouldProcess on the pipeline thread (for -WhatIf and -Confirm) and awaits the answer.</summary>
+        /// <summary>
+        /// Asks ShouldProcess on the pipeline thread (for -WhatIf and -Confirm) and awaits the
+        /// answer.
+        /// </summary>
         public Task<bool> ShouldProcessAsync(string target, string action)
         {
             var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -86,7 +86,8 @@ namespace OpenIm.PowerShell.Commands
                 throw new OpenImException(
                     "InvalidTag",
                     OpenImErrorKind.InvalidArgument,
-                    $"'{TagGrammar.Quote(tag ?? string.Empty)}' is not a valid tag: up to 128 letters, digits, '_', '.' " +
+                    $"'{TagGrammar.Quote(tag ?? string.Empty)}' is not a valid tag: up to 128 letters, digits, '_', " +
+                        $"'.' " +
                     "and '-', not starting with '.' or '-'.",
                     tag);
             }

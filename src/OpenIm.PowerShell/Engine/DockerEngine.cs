@@ -75,7 +75,8 @@ namespace OpenIm.PowerShell.Engine
                     throw new OpenImException(
                         "EngineCertificateUnavailable",
                         OpenImErrorKind.SecurityError,
-                        $"The TLS certificates for {endpoint} could not be loaded from '{endpoint.CertificatePath}': {ex.Message}",
+                        $"The TLS certificates for {endpoint} could not be loaded from '{endpoint.CertificatePath}': " +
+                            $"{ex.Message}",
                         endpoint.Text,
                         ex,
                         "Put ca.pem, cert.pem and key.pem there, or set DOCKER_CERT_PATH.");
@@ -132,7 +133,9 @@ namespace OpenIm.PowerShell.Engine
             Action<LayerProgress> onLayer,
             CancellationToken cancellationToken)
         {
-            var reference = repository + (tagOrDigest.StartsWith("sha256:", StringComparison.Ordinal) ? "@" : ":") + tagOrDigest;
+            var reference = repository + (tagOrDigest.StartsWith(
+                "sha256:",
+                StringComparison.Ordinal) ? "@" : ":") + tagOrDigest;
             string streamError = null;
             var progress = new SynchronousProgress<JSONMessage>(message =>
             {
@@ -253,7 +256,11 @@ namespace OpenIm.PowerShell.Engine
             });
             try
             {
-                await _client.Images.LoadImageAsync(new ImageLoadParameters { Quiet = true }, archive, progress, cancellationToken)
+                await _client.Images.LoadImageAsync(
+                    new ImageLoadParameters { Quiet = true },
+                    archive,
+                    progress,
+                    cancellationToken)
                     .ConfigureAwait(false);
             }
             catch (DockerApiException ex)

@@ -6,7 +6,10 @@ using Docker.DotNet;
 
 namespace OpenIm.PowerShell.Engine
 {
-    /// <summary>Turns engine failures, thrown or reported inside a pull stream, into errors with their own ids.</summary>
+    /// <summary>
+    /// Turns engine failures, thrown or reported inside a pull stream, into errors with their own
+    /// ids.
+    /// </summary>
     internal static class EngineErrors
     {
         /// <summary>The error for an engine that cannot be reached at all.</summary>
@@ -18,7 +21,8 @@ namespace OpenIm.PowerShell.Engine
                 $"The Docker engine at {endpoint} is not reachable: {Innermost(inner).Message}",
                 endpoint.Text,
                 inner,
-                "Start the engine (for example 'systemctl start docker'), or name another one with -DockerHost or DOCKER_HOST.");
+                "Start the engine (for example 'systemctl start docker'), or name another one with -DockerHost or " +
+                    "DOCKER_HOST.");
         }
 
         /// <summary>True for exceptions that mean the engine is not there (no socket, refused, reset).</summary>
@@ -59,13 +63,16 @@ namespace OpenIm.PowerShell.Engine
                 kind = OpenImErrorKind.NotFound;
                 action = "List the tags with Get-OpenImTag -All, or try another registry.";
             }
-            else if (lowered.Contains("denied") || lowered.Contains("unauthorized") || lowered.Contains("authentication required")
-                || lowered.Contains("pull access") || status == HttpStatusCode.NotFound || status == HttpStatusCode.Unauthorized
+            else if (lowered.Contains("denied") || lowered.Contains("unauthorized") || lowered.Contains(
+                "authentication required")
+                || lowered.Contains("pull access") || status == HttpStatusCode.NotFound
+                    || status == HttpStatusCode.Unauthorized
                 || status == HttpStatusCode.Forbidden)
             {
                 id = "PullAccessDenied";
                 kind = OpenImErrorKind.PermissionDenied;
-                action = "Check that the image exists there and that the credential (docker login, -Credential) may pull it.";
+                action = "Check that the image exists there and that the credential (docker login, -Credential) may " +
+                    "pull it.";
             }
             else
             {
@@ -85,7 +92,11 @@ namespace OpenIm.PowerShell.Engine
 
         public static OpenImException FromApi(string reference, string engine, DockerApiException exception)
         {
-            return FromPull(reference, engine, ExtractMessage(exception.ResponseBody) ?? exception.Message, exception.StatusCode);
+            return FromPull(
+                reference,
+                engine,
+                ExtractMessage(exception.ResponseBody) ?? exception.Message,
+                exception.StatusCode);
         }
 
         private static string ExtractMessage(string body)

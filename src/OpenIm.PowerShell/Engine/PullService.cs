@@ -83,7 +83,10 @@ namespace OpenIm.PowerShell.Engine
                 ordered.Add(preferred);
             }
 
-            var rest = registries.Where(r => preferred == null || !string.Equals(r.Name, preferred.Name, StringComparison.OrdinalIgnoreCase)).ToList();
+            var rest = registries.Where(r => preferred == null || !string.Equals(
+                r.Name,
+                preferred.Name,
+                StringComparison.OrdinalIgnoreCase)).ToList();
             var healthy = rest.Where(r => !_session.FailedProbeRecently(r.Name)).ToList();
             foreach (var skipped in rest.Except(healthy))
             {
@@ -124,12 +127,14 @@ namespace OpenIm.PowerShell.Engine
                     cancellationToken).ConfigureAwait(false);
                 authority = found.Key;
                 digest = found.Value.Digest;
-                _log.Verbose($"{what}: {authority.Name} says the digest is {digest}; every source must deliver exactly that.");
+                _log.Verbose(
+                    $"{what}: {authority.Name} says the digest is {digest}; every source must deliver exactly that.");
             }
 
             if (platform != null)
             {
-                await CheckPlatformAsync(image, tag, digest, authority, ordered, platform, cancellationToken).ConfigureAwait(false);
+                await CheckPlatformAsync(image, tag, digest, authority, ordered, platform, cancellationToken)
+                    .ConfigureAwait(false);
             }
 
             // The local name is the requested registry's, or the first by priority (never one moved
@@ -176,7 +181,9 @@ namespace OpenIm.PowerShell.Engine
                         AuthFor(registry),
                         layer =>
                         {
-                            layers[layer.Layer] = Merge(layers.TryGetValue(layer.Layer, out var old) ? old : null, layer);
+                            layers[layer.Layer] = Merge(
+                                layers.TryGetValue(layer.Layer, out var old) ? old : null,
+                                layer);
                             onProgress?.Invoke(new PullProgress(plan, engine.Name, registry, layers.Values.ToArray()));
                         },
                         cancellationToken).ConfigureAwait(false);
@@ -189,7 +196,15 @@ namespace OpenIm.PowerShell.Engine
                     continue;
                 }
 
-                return await FinishAsync(plan, engine, registry, source, before, layers.Values, clock, cancellationToken)
+                return await FinishAsync(
+                    plan,
+                    engine,
+                    registry,
+                    source,
+                    before,
+                    layers.Values,
+                    clock,
+                    cancellationToken)
                     .ConfigureAwait(false);
             }
 
@@ -225,7 +240,8 @@ namespace OpenIm.PowerShell.Engine
             await engine.TagAsync(after.ID, plan.LocalRepository, plan.Tag, cancellationToken).ConfigureAwait(false);
             var digest = plan.Digest ?? DigestFrom(after, registry.PullHost + "/" + registry.PathOf(plan.Image));
             var platform = string.IsNullOrEmpty(after.Os) ? null
-                : after.Os + "/" + after.Architecture + (string.IsNullOrEmpty(after.Variant) ? string.Empty : "/" + after.Variant);
+                : after.Os + "/" + after.Architecture + (
+                    string.IsNullOrEmpty(after.Variant) ? string.Empty : "/" + after.Variant);
             var status = before != null && before.ID == after.ID ? PullStatus.UpToDate : PullStatus.Pulled;
             var bytes = layers.Where(l => l.Total > 0).Sum(l => l.Total);
             _log.Verbose($"{plan.LocalReference} on {engine.Name}: {status}, image {after.ID}.");
@@ -244,7 +260,11 @@ namespace OpenIm.PowerShell.Engine
                 bytes);
         }
 
-        private async Task<bool> HasDigestAsync(OpenImRegistry registry, PullPlan plan, string next, CancellationToken cancellationToken)
+        private async Task<bool> HasDigestAsync(
+            OpenImRegistry registry,
+            PullPlan plan,
+            string next,
+            CancellationToken cancellationToken)
         {
             try
             {
@@ -285,7 +305,8 @@ namespace OpenIm.PowerShell.Engine
             PlatformSpec platform,
             CancellationToken cancellationToken)
         {
-            var manifest = await _client.GetManifestAsync(authority, image, digest, digest, cancellationToken).ConfigureAwait(false);
+            var manifest = await _client.GetManifestAsync(authority, image, digest, digest, cancellationToken)
+                .ConfigureAwait(false);
             bool present;
             IReadOnlyList<string> available;
             if (manifest.IsIndex)
@@ -295,7 +316,12 @@ namespace OpenIm.PowerShell.Engine
             }
             else
             {
-                present = await _client.SinglePlatformMatchesAsync(authority, image, manifest, platform, cancellationToken)
+                present = await _client.SinglePlatformMatchesAsync(
+                    authority,
+                    image,
+                    manifest,
+                    platform,
+                    cancellationToken)
                     .ConfigureAwait(false);
                 available = new[] { "a single platform" };
             }
@@ -322,7 +348,12 @@ namespace OpenIm.PowerShell.Engine
 
             return credential.IsIdentityToken
                 ? new AuthConfig { IdentityToken = credential.Secret, ServerAddress = registry.PullHost }
-                : new AuthConfig { Username = credential.UserName, Password = credential.Secret, ServerAddress = registry.PullHost };
+                : new AuthConfig
+                {
+                    Username = credential.UserName,
+                    Password = credential.Secret,
+                    ServerAddress = registry.PullHost,
+                };
         }
 
         private static LayerProgress Merge(LayerProgress old, LayerProgress update)
@@ -340,7 +371,9 @@ namespace OpenIm.PowerShell.Engine
         private static string DigestFrom(ImageInspectResponse image, string repository)
         {
             var prefix = repository + "@";
-            return image.RepoDigests?.FirstOrDefault(d => d.StartsWith(prefix, StringComparison.Ordinal))?.Substring(prefix.Length);
+            return image.RepoDigests?.FirstOrDefault(d => d.StartsWith(
+                prefix,
+                StringComparison.Ordinal))?.Substring(prefix.Length);
         }
     }
 }

@@ -150,7 +150,11 @@ namespace OpenIm.PowerShell.Registry
                 && identity.ValueKind == JsonValueKind.String
                 && !string.IsNullOrEmpty(identity.GetString()))
             {
-                return new RegistryCredential(string.Empty, identity.GetString(), "Docker config auths[" + key + "]", true);
+                return new RegistryCredential(
+                    string.Empty,
+                    identity.GetString(),
+                    "Docker config auths[" + key + "]",
+                    true);
             }
 
             if (entry.TryGetProperty("auth", out var auth) && auth.ValueKind == JsonValueKind.String)
@@ -181,7 +185,10 @@ namespace OpenIm.PowerShell.Registry
             if (entry.TryGetProperty("username", out var user) && entry.TryGetProperty("password", out var password)
                 && user.ValueKind == JsonValueKind.String && password.ValueKind == JsonValueKind.String)
             {
-                return new RegistryCredential(user.GetString(), password.GetString(), "Docker config auths[" + key + "]");
+                return new RegistryCredential(
+                    user.GetString(),
+                    password.GetString(),
+                    "Docker config auths[" + key + "]");
             }
 
             return null;
@@ -269,7 +276,11 @@ namespace OpenIm.PowerShell.Registry
                     }
 
                     var isIdentity = user == "<token>";
-                    return new RegistryCredential(isIdentity ? string.Empty : user, secret, program + " for " + server, isIdentity);
+                    return new RegistryCredential(
+                        isIdentity ? string.Empty : user,
+                        secret,
+                        program + " for " + server,
+                        isIdentity);
                 }
             }
             catch (JsonException)

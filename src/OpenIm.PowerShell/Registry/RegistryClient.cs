@@ -57,7 +57,9 @@ namespace OpenIm.PowerShell.Registry
     /// </summary>
     public sealed class RegistryClient
     {
-        private static readonly Regex DigestShapedTag = new Regex("^sha(256|512)[-:][0-9a-f]{32,}", RegexOptions.CultureInvariant);
+        private static readonly Regex DigestShapedTag = new Regex(
+            "^sha(256|512)[-:][0-9a-f]{32,}",
+            RegexOptions.CultureInvariant);
 
         private readonly RegistrySession _session;
         private readonly IOpenImLog _log;
@@ -90,7 +92,9 @@ namespace OpenIm.PowerShell.Registry
         public RegistryClientOptions Options => _session.Options;
 
         /// <summary>The pull scope of an image's repository, as registries name it in tokens.</summary>
-        public static string PullScope(OpenImRegistry registry, string image) => "repository:" + registry.PathOf(image) + ":pull";
+        public static string PullScope(
+            OpenImRegistry registry,
+            string image) => "repository:" + registry.PathOf(image) + ":pull";
 
         /// <summary>
         /// The credential used for a registry, first found wins: the one passed to this command (for the
@@ -143,7 +147,10 @@ namespace OpenIm.PowerShell.Registry
         /// Every tag of an image, following <c>Link: rel="next"</c> on the same host only. Null and
         /// digest-shaped entries (signatures, attestations) are skipped; the order is not the server's.
         /// </summary>
-        public async Task<IReadOnlyList<string>> ListTagsAsync(OpenImRegistry registry, string image, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<string>> ListTagsAsync(
+            OpenImRegistry registry,
+            string image,
+            CancellationToken cancellationToken)
         {
             var path = registry.PathOf(image);
             var scope = PullScope(registry, image);
@@ -156,7 +163,10 @@ namespace OpenIm.PowerShell.Registry
                 pages++;
                 if (!seen.Add(next.AbsoluteUri) || pages > Options.MaxTagPages)
                 {
-                    throw RegistryErrors.Protocol(registry, $"the tag list of {path} pages without end (page {pages}).", null);
+                    throw RegistryErrors.Protocol(
+                        registry,
+                        $"the tag list of {path} pages without end (page {pages}).",
+                        null);
                 }
 
                 var response = await _transport.SendAsync(
@@ -194,12 +204,18 @@ namespace OpenIm.PowerShell.Registry
             string reference,
             CancellationToken cancellationToken)
         {
-            var response = await SendManifestRequestAsync(registry, image, reference, HttpMethod.Head, cancellationToken)
+            var response = await SendManifestRequestAsync(
+                registry,
+                image,
+                reference,
+                HttpMethod.Head,
+                cancellationToken)
                 .ConfigureAwait(false);
             var digest = response.Header("Docker-Content-Digest");
             if (string.IsNullOrEmpty(digest) || !IsDigest(digest))
             {
-                var document = await GetManifestAsync(registry, image, reference, null, cancellationToken).ConfigureAwait(false);
+                var document = await GetManifestAsync(registry, image, reference, null, cancellationToken)
+                    .ConfigureAwait(false);
                 return new ManifestDescriptor(document.Digest, document.MediaType, document.Size);
             }
 
@@ -222,13 +238,23 @@ namespace OpenIm.PowerShell.Registry
                 .ConfigureAwait(false);
             var computed = Sha256Digest(response.Body);
             var stated = response.Header("Docker-Content-Digest");
-            var what = registry.PathOf(image) + (reference.StartsWith("sha256:", StringComparison.Ordinal) ? "@" : ":") + reference;
-            if (!string.IsNullOrEmpty(stated) && IsSha256(stated) && !string.Equals(stated, computed, StringComparison.Ordinal))
+            var what = registry.PathOf(image) + (reference.StartsWith(
+                "sha256:",
+                StringComparison.Ordinal) ? "@" : ":") + reference;
+            if (!string.IsNullOrEmpty(stated) && IsSha256(stated) && !string.Equals(
+                stated,
+                computed,
+                StringComparison.Ordinal))
             {
-                throw DigestMismatch(registry, what, $"the registry states {stated} but the content hashes to {computed}");
+                throw DigestMismatch(
+                    registry,
+                    what,
+                    $"the registry states {stated} but the content hashes to {computed}");
             }
 
-            var wanted = expectedDigest ?? (reference.StartsWith("sha256:", StringComparison.Ordinal) ? reference : null);
+            var wanted = expectedDigest ?? (reference.StartsWith(
+                "sha256:",
+                StringComparison.Ordinal) ? reference : null);
             if (wanted != null && !string.Equals(wanted, computed, StringComparison.Ordinal))
             {
                 throw DigestMismatch(registry, what, $"expected {wanted} but the content hashes to {computed}");
@@ -263,7 +289,12 @@ namespace OpenIm.PowerShell.Registry
                 cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccess)
             {
-                throw RegistryErrors.FromResponse(registry, response, registry.PathOf(image) + "@" + digest, true, CredentialFor(registry) != null);
+                throw RegistryErrors.FromResponse(
+                    registry,
+                    response,
+                    registry.PathOf(image) + "@" + digest,
+                    true,
+                    CredentialFor(registry) != null);
             }
 
             var computed = Sha256Digest(response.Body);
@@ -288,13 +319,15 @@ namespace OpenIm.PowerShell.Registry
             var single = manifest;
             if (manifest.IsIndex)
             {
-                var entry = manifest.Platforms.FirstOrDefault(p => p.Architecture == "amd64") ?? manifest.Platforms.FirstOrDefault();
+                var entry = manifest.Platforms.FirstOrDefault(
+                    p => p.Architecture == "amd64") ?? manifest.Platforms.FirstOrDefault();
                 if (entry == null)
                 {
                     return null;
                 }
 
-                single = await GetManifestAsync(registry, image, entry.Digest, entry.Digest, cancellationToken).ConfigureAwait(false);
+                single = await GetManifestAsync(registry, image, entry.Digest, entry.Digest, cancellationToken)
+                    .ConfigureAwait(false);
             }
 
             if (single.Config == null || string.IsNullOrEmpty(single.Config.Digest))
@@ -302,7 +335,12 @@ namespace OpenIm.PowerShell.Registry
                 return null;
             }
 
-            var config = await GetBlobAsync(registry, image, single.Config.Digest, Options.MaxDocumentBytes, cancellationToken)
+            var config = await GetBlobAsync(
+                registry,
+                image,
+                single.Config.Digest,
+                Options.MaxDocumentBytes,
+                cancellationToken)
                 .ConfigureAwait(false);
             try
             {
@@ -311,7 +349,11 @@ namespace OpenIm.PowerShell.Registry
                     if (document.RootElement.ValueKind == JsonValueKind.Object
                         && document.RootElement.TryGetProperty("created", out var created)
                         && created.ValueKind == JsonValueKind.String
-                        && DateTimeOffset.TryParse(created.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
+                        && DateTimeOffset.TryParse(
+                            created.GetString(),
+                            CultureInfo.InvariantCulture,
+                            DateTimeStyles.AssumeUniversal,
+                            out var when))
                     {
                         return when;
                     }
@@ -341,7 +383,12 @@ namespace OpenIm.PowerShell.Registry
                 return false;
             }
 
-            var config = await GetBlobAsync(registry, image, manifest.Config.Digest, Options.MaxDocumentBytes, cancellationToken)
+            var config = await GetBlobAsync(
+                registry,
+                image,
+                manifest.Config.Digest,
+                Options.MaxDocumentBytes,
+                cancellationToken)
                 .ConfigureAwait(false);
             try
             {
@@ -489,7 +536,10 @@ namespace OpenIm.PowerShell.Registry
 
                 if (!Uri.TryCreate(current, match.Groups[1].Value, out var next))
                 {
-                    throw RegistryErrors.Protocol(registry, $"the next-page link '{match.Groups[1].Value}' is not a URL.", null);
+                    throw RegistryErrors.Protocol(
+                        registry,
+                        $"the next-page link '{match.Groups[1].Value}' is not a URL.",
+                        null);
                 }
 
                 if (!string.Equals(next.Scheme, current.Scheme, StringComparison.OrdinalIgnoreCase)
@@ -499,7 +549,8 @@ namespace OpenIm.PowerShell.Registry
                         "UnsafeLink",
                         OpenImErrorKind.SecurityError,
                         registry,
-                        $"the next tag page points to another host or scheme ({next.GetLeftPart(UriPartial.Authority)}); " +
+                        $"the next tag page points to another host or scheme " +
+                            $"({next.GetLeftPart(UriPartial.Authority)}); " +
                         "not followed, so no token goes there.",
                         next.GetLeftPart(UriPartial.Authority));
                 }

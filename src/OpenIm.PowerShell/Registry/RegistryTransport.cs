@@ -30,7 +30,11 @@ namespace OpenIm.PowerShell.Registry
         private readonly IOpenImLog _log;
         private readonly Func<OpenImRegistry, RegistryCredential> _credentials;
 
-        public RegistryTransport(RegistrySession session, IOpenImLog log, Func<OpenImRegistry, RegistryCredential> credentials)
+        public RegistryTransport(
+            RegistrySession session,
+            IOpenImLog log,
+            Func<OpenImRegistry,
+            RegistryCredential> credentials)
         {
             _session = session;
             _log = log;
@@ -56,7 +60,8 @@ namespace OpenIm.PowerShell.Registry
             var renewed = false;
             while (true)
             {
-                var authorization = await AuthorizationAsync(registry, endpointKey, scope, cancellationToken).ConfigureAwait(false);
+                var authorization = await AuthorizationAsync(registry, endpointKey, scope, cancellationToken)
+                    .ConfigureAwait(false);
                 var response = await SendWithRetriesAsync(
                     registry,
                     () => Build(method, uri, accept, authorization?.Header),
@@ -130,14 +135,16 @@ namespace OpenIm.PowerShell.Registry
                 var delay = response.RetryAfter ?? Backoff(attempt);
                 if (response.RetryAfter.HasValue && response.RetryAfter.Value > Options.MaxRetryAfter)
                 {
-                    _log.Verbose($"{registry.Name}: asked to retry after {response.RetryAfter.Value.TotalSeconds:0} s, " +
+                    var asked = response.RetryAfter.Value.TotalSeconds;
+                    _log.Verbose($"{registry.Name}: asked to retry after {asked:0} s, " +
                                  $"longer than the {Options.MaxRetryAfter.TotalSeconds:0} s this client waits.");
                     return response;
                 }
 
                 var reason = response.RetryAfter.HasValue ? "as Retry-After asks" : "backoff";
                 _log.Verbose($"{registry.Name}: {response.Status} for {method} {Display(uri)}; retrying in " +
-                             $"{delay.TotalMilliseconds:0} ms ({reason}; attempt {attempt + 1} of {Options.MaxAttempts}).");
+                             $"{delay.TotalMilliseconds:0} ms ({reason}; attempt {attempt + 1} of " +
+                                 $"{Options.MaxAttempts}).");
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -145,7 +152,8 @@ namespace OpenIm.PowerShell.Registry
         /// <summary>The URL without its query's values, for log lines.</summary>
         internal static string Display(Uri uri)
         {
-            return uri == null ? string.Empty : uri.GetLeftPart(UriPartial.Path) + (string.IsNullOrEmpty(uri.Query) ? string.Empty : uri.Query);
+            return uri == null ? string.Empty : uri.GetLeftPart(UriPartial.Path) + (
+                string.IsNullOrEmpty(uri.Query) ? string.Empty : uri.Query);
         }
 
         private static bool IsTransient(int status)
@@ -153,7 +161,11 @@ namespace OpenIm.PowerShell.Registry
             return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
         }
 
-        private static HttpRequestMessage Build(HttpMethod method, Uri uri, string accept, AuthenticationHeaderValue authorization)
+        private static HttpRequestMessage Build(
+            HttpMethod method,
+            Uri uri,
+            string accept,
+            AuthenticationHeaderValue authorization)
         {
             var request = new HttpRequestMessage(method, uri);
             if (!string.IsNullOrEmpty(accept))
@@ -205,7 +217,8 @@ namespace OpenIm.PowerShell.Registry
                             HttpCompletionOption.ResponseHeadersRead,
                             timeout.Token).ConfigureAwait(false))
                         {
-                            var body = await ReadCappedAsync(registry, message, maxBody, timeout.Token).ConfigureAwait(false);
+                            var body = await ReadCappedAsync(registry, message, maxBody, timeout.Token)
+                                .ConfigureAwait(false);
                             var response = new RegistryResponse(message, body, clock.Elapsed);
                             _log.Verbose($"{registry.Name}: {request.Method} {Display(request.RequestUri)} -> " +
                                          $"{response.Status} ({clock.ElapsedMilliseconds} ms, {body.Length} B)");
@@ -229,7 +242,8 @@ namespace OpenIm.PowerShell.Registry
                             FindInner<AuthenticationException>(ex).Message,
                             request.RequestUri.Host,
                             ex,
-                            "Check the host name and the certificate chain, or trust the registry's CA on this machine.");
+                            "Check the host name and the certificate chain, " +
+                            "or trust the registry's CA on this machine.");
                     }
                     catch (HttpRequestException ex)
                     {
@@ -293,7 +307,11 @@ namespace OpenIm.PowerShell.Registry
             }
         }
 
-        private static RegistryException TooLarge(OpenImRegistry registry, HttpResponseMessage message, long size, int cap)
+        private static RegistryException TooLarge(
+            OpenImRegistry registry,
+            HttpResponseMessage message,
+            long size,
+            int cap)
         {
             return new RegistryException(
                 "ResponseTooLarge",
@@ -345,7 +363,13 @@ namespace OpenIm.PowerShell.Registry
                 // Concurrent requests for the same scope share one token request.
                 var flight = TokensInFlight.GetOrAdd(
                     key,
-                    _ => new Lazy<Task<string>>(() => FetchTokenAsync(registry, challenge, wanted, credential, key, cancellationToken)));
+                    _ => new Lazy<Task<string>>(() => FetchTokenAsync(
+                        registry,
+                        challenge,
+                        wanted,
+                        credential,
+                        key,
+                        cancellationToken)));
                 try
                 {
                     cached = await flight.Value.ConfigureAwait(false);
@@ -446,7 +470,8 @@ namespace OpenIm.PowerShell.Registry
             var token = ParseToken(registry, response, out var lifetime);
             _session.Tokens.Put(key, token, lifetime);
             _log.Verbose($"{registry.Name}: token for '{scope ?? "registry"}' as " +
-                         $"{(credential == null ? "anonymous" : credential.ToString())}, valid {lifetime.TotalSeconds:0} s.");
+                         $"{(credential == null ? "anonymous" : credential.ToString())}, valid " +
+                             $"{lifetime.TotalSeconds:0} s.");
             return token;
         }
 
@@ -588,7 +613,8 @@ namespace OpenIm.PowerShell.Registry
                     "InsecureTokenRealm",
                     OpenImErrorKind.SecurityError,
                     registry,
-                    $"the registry sent its token service as plain http ({uri.GetLeftPart(UriPartial.Authority)}); refused.",
+                    $"the registry sent its token service as plain http ({uri.GetLeftPart(UriPartial.Authority)}); " +
+                        $"refused.",
                     registry.Name);
             }
 

@@ -101,7 +101,8 @@ namespace OpenIm.PowerShell.Registry
             // priority order that holds the whole set is used (ghcr.io, for example, lacks the front ends).
             var targets = chosen != null
                 ? new[] { chosen }
-                : new[] { server.RegistryInfo }.Concat(registries.Where(r => r.Name != server.RegistryInfo.Name)).ToArray();
+                : new[] { server.RegistryInfo }.Concat(
+                    registries.Where(r => r.Name != server.RegistryInfo.Name)).ToArray();
             List<OpenImException> firstProblems = null;
             foreach (var target in targets)
             {
@@ -109,7 +110,14 @@ namespace OpenIm.PowerShell.Registry
                 var members = new List<OpenImReleaseMember>();
                 foreach (var item in wanted)
                 {
-                    var member = await CheckAsync(release, item, channel, target, platform, problems.Add, cancellationToken)
+                    var member = await CheckAsync(
+                        release,
+                        item,
+                        channel,
+                        target,
+                        platform,
+                        problems.Add,
+                        cancellationToken)
                         .ConfigureAwait(false);
                     if (member != null)
                     {

@@ -69,7 +69,9 @@ namespace OpenIm.PowerShell.Settings
 
             if (uri.Scheme != System.Uri.UriSchemeHttps && uri.Scheme != System.Uri.UriSchemeHttp)
             {
-                throw InvalidUri(value, $"the scheme '{uri.Scheme}' is not supported; use https (or http for loopback)");
+                throw InvalidUri(
+                    value,
+                    $"the scheme '{uri.Scheme}' is not supported; use https (or http for loopback)");
             }
 
             if (!string.IsNullOrEmpty(uri.UserInfo))
@@ -85,7 +87,9 @@ namespace OpenIm.PowerShell.Settings
 
             if (uri.AbsolutePath != "/" || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
             {
-                throw InvalidUri(value, "the registry API lives at the root of its host; give only scheme, host and port");
+                throw InvalidUri(
+                    value,
+                    "the registry API lives at the root of its host; give only scheme, host and port");
             }
 
             if (string.IsNullOrEmpty(uri.Host) || uri.HostNameType == UriHostNameType.Unknown)
@@ -95,7 +99,9 @@ namespace OpenIm.PowerShell.Settings
 
             // Letters from other scripts can pass for a familiar host (a Cyrillic h in ghcr.io); only
             // the ASCII form is taken, so what is stored and shown is what is contacted.
-            if (!string.Equals(uri.Host, uri.IdnHost, StringComparison.OrdinalIgnoreCase))
+            // Addresses are left out: an IPv6 host is written [::1] but its IdnHost is ::1.
+            if (uri.HostNameType == UriHostNameType.Dns
+                && !string.Equals(uri.Host, uri.IdnHost, StringComparison.OrdinalIgnoreCase))
             {
                 throw InvalidUri(
                     value,
@@ -108,8 +114,8 @@ namespace OpenIm.PowerShell.Settings
                 throw new OpenImException(
                     "InsecureRegistryUri",
                     OpenImErrorKind.SecurityError,
-                    $"The registry URI '{uri.GetLeftPart(UriPartial.Authority)}' uses plain http to a host that is not " +
-                    "loopback; tokens and images would cross the network unprotected.",
+                    $"The registry URI '{uri.GetLeftPart(UriPartial.Authority)}' uses plain http to a host " +
+                    "that is not loopback; tokens and images would cross the network unprotected.",
                     value,
                     null,
                     "Use https, or add -AllowHttp if the registry is on a network you trust.");
