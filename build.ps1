@@ -16,7 +16,8 @@
              stops the lab, and ends with one line 'N passed, N failed, N skipped'.
              -Tag Unit runs only the Unit tests, without the lab.
       Lab    Starts the local registry lab and prints its endpoints; -Stop stops it.
-      Demo   Walks the main job against the lab (starts and stops it).
+      Demo   Walks the main job against the lab (starts and stops it). -Online runs the read-only
+             part against the real registries instead, without the lab.
       Bench  Runs the benchmarks against the lab, side by side with skopeo and the docker CLI, and
              rewrites docs/benchmarks.md.
       Clean  Stops a lab left running and removes out/ and the build folders.
@@ -38,6 +39,9 @@ param(
 
     # Stops the lab (Lab).
     [switch] $Stop,
+
+    # Runs the read-only part of the demo against the real registries (Demo).
+    [switch] $Online,
 
     # Build configuration.
     [ValidateSet('Debug', 'Release')]
@@ -240,11 +244,21 @@ function Invoke-Lab {
 
 function Invoke-Demo {
     Invoke-Build
+    $demo = Join-Path $Root 'tests/Lab/Demo.ps1'
+    if ($Online) {
+        & dotnet pwsh -NoProfile -NonInteractive -File $demo -Online
+        if ($LASTEXITCODE -ne 0) {
+            throw "The online demo failed with exit code $LASTEXITCODE."
+        }
+
+        return
+    }
+
     Import-Module (Join-Path $Root 'tests/Lab/Lab.psm1') -Force
     Assert-OpenImLabPrerequisite
     $lab = Start-OpenImLab
     try {
-        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Lab/Demo.ps1') -LabFile $lab.LabFile
+        & dotnet pwsh -NoProfile -NonInteractive -File $demo -LabFile $lab.LabFile
         if ($LASTEXITCODE -ne 0) {
             throw "The demo failed with exit code $LASTEXITCODE."
         }

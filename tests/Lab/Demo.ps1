@@ -7,15 +7,20 @@
     its own, and then shows: registries, images, channel heads, a version search, manifests and
     mirror drift, a release set moved to a second engine through an archive.
 #>
+[CmdletBinding(DefaultParameterSetName = 'Lab')]
 param(
-    [Parameter(Mandatory)] [string] $LabFile
+    # The running lab's description, written by Start-OpenImLab.
+    [Parameter(Mandatory, ParameterSetName = 'Lab')] [string] $LabFile,
+
+    # Runs the read-only part against the real registries: registries, images, channel heads, a
+    # version search, manifests and drift. Nothing is pulled and no settings are changed.
+    [Parameter(Mandatory, ParameterSetName = 'Online')] [switch] $Online
 )
 
 $ErrorActionPreference = 'Stop'
 $PSStyle.OutputRendering = 'PlainText'
 $root = Resolve-Path (Join-Path $PSScriptRoot '../..')
 Import-Module (Join-Path $root 'out/OpenIm/OpenIm.psd1')
-$lab = Get-Content $LabFile -Raw | ConvertFrom-Json
 
 function Show-Table {
     # The demo runs without a terminal, whose default width of 80 would wrap the tables.
@@ -33,6 +38,29 @@ $work = Join-Path ([IO.Path]::GetTempPath()) ("openim-demo-" + [guid]::NewGuid()
 New-Item -ItemType Directory -Force -Path (Join-Path $work 'docker') | Out-Null
 $env:OPENIM_CONFIG = Join-Path $work 'registries.json'
 $env:DOCKER_CONFIG = Join-Path $work 'docker'
+if ($Online) {
+    # Failures (a registry unreachable from here, a rate limit) are shown and the walk goes on.
+    $ErrorActionPreference = 'Continue'
+    try {
+        Show-Step 'Registries, measured now' 'Test-OpenImRegistry'
+        Test-OpenImRegistry | Show-Table
+        Show-Step 'The head of each channel' 'Get-OpenImTag'
+        Get-OpenImTag | Show-Table
+        Show-Step 'The newest 3.8 server that exists for arm64' 'Find-OpenImTag openim-server -Version 3.8.* -Platform linux/arm64 -Latest'
+        Find-OpenImTag openim-server -Version 3.8.* -Platform linux/arm64 -Latest | Show-Table
+        Show-Step 'What the release heads contain' 'Get-OpenImTag -Channel Release | Get-OpenImManifest'
+        Get-OpenImTag -Channel Release | Get-OpenImManifest | Show-Table
+        Show-Step 'Are the mirrors in sync?' 'Compare-OpenImRegistry'
+        Compare-OpenImRegistry | Show-Table
+    }
+    finally {
+        Remove-Item $work -Recurse -Force -ErrorAction Ignore
+    }
+
+    return
+}
+
+$lab = Get-Content $LabFile -Raw | ConvertFrom-Json
 $env:DOCKER_HOST = $lab.Engines[0].DockerHost
 try {
     Show-Step 'Point the built-in registries at the lab mirrors' 'Set-OpenImRegistry Ghcr -Uri <lab> ...'
