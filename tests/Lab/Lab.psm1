@@ -6,6 +6,8 @@ Set-StrictMode -Version 3.0
 
 $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $script:FrontProject = Join-Path $PSScriptRoot 'LabFront/LabFront.csproj'
+# LabFront builds, shared by every lab of this checkout (see Start-LabFrontBuild).
+$script:FrontBuildRoot = Join-Path $script:RepoRoot 'out/labfront'
 $script:StandIns = [ordered]@{
     Ghcr      = [ordered]@{ Namespace = 'openimsdk'; Service = 'ghcr.io' }
     Aliyun    = [ordered]@{ Namespace = 'openimsdk'; Service = 'registry.aliyuncs.com:cn-hangzhou:26842' }
@@ -28,6 +30,8 @@ $script:SocketPathLimit = 107
 # Filled on first use: whether this host lets dockerd run in its own mount namespace, and a client for probes.
 $script:CanUnshare = $null
 $script:ProbeClient = $null
+# The LabFront build lock while this session holds it (Lock-LabFrontWork).
+$script:FrontBuildLock = $null
 
 function Assert-OpenImLabPrerequisite {
     <#
@@ -76,11 +80,12 @@ function Start-OpenImLab {
     .SYNOPSIS
     Starts the registry lab and returns its description (also written to <RunRoot>/lab.json).
     .DESCRIPTION
-    Builds LabFront when its sources are newer than the build, picks free loopback ports, starts three
-    docker-registry backends, the front (three stand-ins plus the admin port) and the dockerd engines,
-    waits until all answer, seeds the backends (from the seed cache when the seed did not change), and
-    writes lab.json. Volatile state (registry storage, engine data) lives on a tmpfs mounted at
-    <RunRoot>/state. Sets $env:OPENIM_LAB to the lab.json path for this process and its children.
+    Builds LabFront unless a build of the same sources is kept in <repo>/out/labfront (in the background,
+    while the rest starts), picks free loopback ports, starts three docker-registry backends, the dockerd
+    engines and the front (three stand-ins plus the admin port), writes the seed straight into the backends'
+    storage, waits until all answer, and writes lab.json. Volatile state (registry storage, engine data)
+    lives on a tmpfs mounted at <RunRoot>/state. Sets $env:OPENIM_LAB to the lab.json path for this process
+    and its children.
     A lab still recorded in the same run root is stopped first. If anything fails to start, everything
     started so far is stopped and the error carries the tail of the failing process's log.
     .PARAMETER RunRoot
@@ -89,8 +94,9 @@ function Start-OpenImLab {
     How many dockerd engines to start (0 to 8); default 2.
     .PARAMETER LatencyMs
     Milliseconds every stand-in adds to each request from the start; change it later with Set-OpenImLabLatency.
-    .PARAMETER NoSeedCache
-    Seeds over the registry API even when a cached seed matches; for measuring a cold start.
+    .PARAMETER SeedOverApi
+    Seeds over the registry API (6,462 requests, 5 to 10 s more) instead of writing the backends' storage
+    directly; the reference the storage writer is compared with.
     .EXAMPLE
     $lab = Start-OpenImLab
     $ghcr = $lab.Registries | Where-Object Name -eq Ghcr
@@ -101,7 +107,7 @@ function Start-OpenImLab {
         [string] $RunRoot,
         [ValidateRange(0, 8)] [int] $Engines = 2,
         [ValidateRange(0, 60000)] [int] $LatencyMs = 0,
-        [switch] $NoSeedCache
+        [switch] $SeedOverApi
     )
 
     $clock = [System.Diagnostics.Stopwatch]::StartNew()
@@ -115,9 +121,6 @@ function Start-OpenImLab {
         $null = Stop-OpenImLab -RunRoot $RunRoot
     }
 
-    $front = Build-LabFront -RunRoot $RunRoot
-    Write-Verbose ('LabFront ready at {0:0.00} s.' -f $clock.Elapsed.TotalSeconds)
-
     $paths = New-LabLayout -RunRoot $RunRoot -Engines $Engines
     Write-Verbose ('Run folders ready at {0:0.00} s.' -f $clock.Elapsed.TotalSeconds)
     $state = [ordered]@{
@@ -127,6 +130,17 @@ function Start-OpenImLab {
         Processes  = [System.Collections.Generic.List[object]]::new()
     }
     Save-LabState $state
+
+    # A build of LabFront takes seconds; the registries and engines start meanwhile, as they do not need it.
+    $build = $null
+    try {
+        $build = Start-LabFrontBuild -State $state -Log (Join-Path $paths.Logs 'labfront-build.log')
+    } catch {
+        $reason = $_
+        Unlock-LabFrontWork $null
+        $null = Stop-OpenImLab -RunRoot $RunRoot
+        throw "The lab did not start: $reason"
+    }
 
     $ports = Get-LabFreePort -Count ($script:StandIns.Count * 2 + 1)
     $password = [Convert]::ToHexString([System.Security.Cryptography.RandomNumberGenerator]::GetBytes(12)).ToLowerInvariant()
@@ -160,7 +174,7 @@ function Start-OpenImLab {
         AdminPort       = $adminPort
         User            = 'openim-lab'
         Password        = $password
-        SeedCacheDir    = if ($NoSeedCache) { $null } else { Join-Path $RunRoot 'cache' }
+        SeedOverApi     = [bool]$SeedOverApi
         SeedSummaryPath = $seedSummary
         Registries      = @($registries.Values | ForEach-Object {
                 [ordered]@{
@@ -172,19 +186,20 @@ function Start-OpenImLab {
 
     $engineList = [System.Collections.Generic.List[object]]::new()
     $waits = [System.Collections.Generic.List[object]]::new()
+    $started = $null
     try {
-        # The seeder goes first: it unpacks a cached seed before the registries serve, or waits for them and pushes.
-        $seedLog = Join-Path $paths.Logs 'seed.log'
-        foreach ($registry in $registries.Values) {
-            $null = New-Item -ItemType Directory -Force -Path $registry.Storage
+        # The front and the seeder take longest to get going, so with LabFront already built they go first.
+        # Registry 2.8 without a cache section reads storage on every request, so the seeder may write it before,
+        # while or after the registries start: nothing asks them anything before this function returns.
+        if (-not $build.Started) {
+            $started = Start-LabFront -State $state -Executable (Complete-LabFrontBuild -State $state -Build $build) `
+                -Config $frontConfig -Logs $paths.Logs
         }
 
-        $seed = Start-LabProcess -State $state -Name 'seed' -Kind seed -Log $seedLog `
-            -Command @($front, 'seed', '--config', $frontConfig)
-
         foreach ($registry in $registries.Values) {
+            $null = New-Item -ItemType Directory -Force -Path $registry.Storage
             Write-RegistryConfig -Path $registry.Config -Storage $registry.Storage -Port $registry.BackendPort
-            # A larger GC target trades a little memory for a faster seed: registry 2.8 allocates a lot per request.
+            # A larger GC target trades a little memory for quicker answers: registry 2.8 allocates a lot per request.
             $process = Start-LabProcess -State $state -Name "registry-$($registry.Name)" -Kind registry `
                 -Command @('docker-registry', 'serve', $registry.Config) -Log $registry.Log -Environment @{ GOGC = '400' }
             $registry.Pid = $process.Id
@@ -193,14 +208,6 @@ function Start-OpenImLab {
                     Http = "$($registry.Backend)/v2/"
                 })
         }
-
-        $frontLog = Join-Path $paths.Logs 'labfront.log'
-        $frontProcess = Start-LabProcess -State $state -Name 'labfront' -Kind front `
-            -Command @($front, 'serve', '--config', $frontConfig) -Log $frontLog
-        $waits.Add(@{
-                Name = 'labfront'; Process = $frontProcess; Log = $frontLog
-                Http = "http://127.0.0.1:$adminPort/lab/health"
-            })
 
         for ($n = 1; $n -le $Engines; $n++) {
             $engine = Start-LabEngine -State $state -Paths $paths -Number $n
@@ -211,6 +218,22 @@ function Start-OpenImLab {
                 })
         }
 
+        if (-not $started) {
+            Write-Verbose ('Registries and engines started at {0:0.00} s.' -f $clock.Elapsed.TotalSeconds)
+            $front = Complete-LabFrontBuild -State $state -Build $build
+            Write-Verbose ('LabFront built at {0:0.00} s.' -f $clock.Elapsed.TotalSeconds)
+            $started = Start-LabFront -State $state -Executable $front -Config $frontConfig -Logs $paths.Logs
+        }
+
+        $seed = $started.Seed
+        $seedLog = $started.SeedLog
+        $frontProcess = $started.Front
+        $frontLog = $started.FrontLog
+        $waits.Add(@{
+                Name = 'labfront'; Process = $frontProcess; Log = $frontLog
+                Http = "http://127.0.0.1:$adminPort/lab/health"
+            })
+
         Write-Verbose ('Processes started at {0:0.00} s.' -f $clock.Elapsed.TotalSeconds)
         Wait-LabReady -Waits $waits -TimeoutSeconds 30
         Write-Verbose ('Processes answer at {0:0.00} s.' -f $clock.Elapsed.TotalSeconds)
@@ -218,11 +241,12 @@ function Start-OpenImLab {
             throw "Seeding failed.`n$(Get-LabLogTail $seedLog)"
         }
 
-        $null = $state.Processes.Remove(($state.Processes | Where-Object Kind -eq 'seed' | Select-Object -First 1))
-        Save-LabState $state
+        Remove-LabProcessRecord -State $state -Kind seed
         Write-Verbose ('Seeded at {0:0.00} s.' -f $clock.Elapsed.TotalSeconds)
     } catch {
         $reason = $_
+        Unlock-LabFrontWork $build
+
         $null = Stop-OpenImLab -RunRoot $RunRoot
         throw "The lab did not start: $reason"
     }
@@ -234,13 +258,16 @@ function Start-OpenImLab {
         RunRoot         = $RunRoot
         StartedAt       = [DateTimeOffset]::UtcNow.ToString('o')
         StartSeconds    = [Math]::Round($clock.Elapsed.TotalSeconds, 2)
+        BuildSeconds    = $build.Seconds
         Admin           = "http://127.0.0.1:$adminPort"
         AdminPort       = $adminPort
         PrivateUser     = 'openim-lab'
         PrivatePassword = $password
         Registries      = @($registries.Values)
         Engines         = $engineList
-        Front           = [ordered]@{ Pid = $frontProcess.Id; Log = $frontLog; Config = $frontConfig; Executable = $front }
+        Front           = [ordered]@{
+            Pid = $frontProcess.Id; Log = $frontLog; Config = $frontConfig; Executable = $build.Executable
+        }
         Seed            = Get-Content -Raw $seedSummary | ConvertFrom-Json
         StateMount      = $paths.StateMount
         SocketRoot      = $paths.SocketRoot
@@ -649,25 +676,215 @@ function Resolve-LabRunRoot([string] $RunRoot) {
     Join-Path $script:RepoRoot 'out/lab'
 }
 
-function Build-LabFront([string] $RunRoot) {
-    $artifacts = Join-Path $RunRoot 'build'
-    $executable = Join-Path $artifacts 'bin/LabFront/release/LabFront'
-    $sources = Get-ChildItem -Path (Split-Path $script:FrontProject) -Recurse -File -Include '*.cs', '*.csproj', '*.json' |
-        Where-Object FullName -notmatch '[\\/](bin|obj)[\\/]'
-    $newest = ($sources | Measure-Object -Property LastWriteTimeUtc -Maximum).Maximum
-    if ((Test-Path $executable) -and (Get-Item $executable).LastWriteTimeUtc -ge $newest) {
-        return $executable
+function Get-LabFrontSourceHash {
+    # Content, not timestamps: a checkout or a branch switch that only touches the files must not cost a build.
+    $folder = Split-Path $script:FrontProject
+    $sources = Get-ChildItem -Path $folder -Recurse -File -Include '*.cs', '*.csproj', '*.json' |
+        Where-Object FullName -notmatch '[\\/](bin|obj)[\\/]' |
+        Sort-Object { [System.IO.Path]::GetRelativePath($folder, $_.FullName) } -CaseSensitive
+    $hash = [System.Security.Cryptography.IncrementalHash]::CreateHash('SHA256')
+    foreach ($source in $sources) {
+        # Names too, so that renaming a file counts as a change.
+        $name = [System.IO.Path]::GetRelativePath($folder, $source.FullName)
+        $hash.AppendData([System.Text.Encoding]::UTF8.GetBytes("$name`n"))
+        $hash.AppendData([System.IO.File]::ReadAllBytes($source.FullName))
     }
 
-    Write-Verbose "Building LabFront into $artifacts."
-    $output = & dotnet build $script:FrontProject -c Release --artifacts-path $artifacts -nologo -v quiet 2>&1
-    if ($LASTEXITCODE -ne 0 -or -not (Test-Path $executable)) {
-        throw "Building LabFront failed:`n$($output -join "`n")"
+    $project = [System.Security.Cryptography.SHA256]::HashData([System.IO.File]::ReadAllBytes($script:FrontProject))
+    [pscustomobject]@{
+        Sources = [Convert]::ToHexString($hash.GetHashAndReset()).ToLowerInvariant()
+        Project = [Convert]::ToHexString($project).ToLowerInvariant()
+    }
+}
+
+function Start-LabFrontBuild($State, [string] $Log) {
+    # Returns at once. LabFront builds are kept under out/labfront by the hash of their sources and shared by
+    # every lab of this checkout, whatever its run folder: a start either finds the build of its sources there,
+    # or begins one in the background in out/labfront/work (incremental, one start at a time).
+    $hash = Get-LabFrontSourceHash
+    $folder = Join-Path $script:FrontBuildRoot $hash.Sources.Substring(0, 16)
+    $build = [pscustomobject]@{
+        Hash       = $hash
+        Folder     = $folder
+        Executable = Join-Path $folder 'LabFront'
+        Log        = $Log
+        Lock       = $null
+        Process    = $null
+        Restore    = $false
+        Started    = $null
+        Seconds    = 0
+    }
+    if (Test-LabFrontBuilt $build) {
+        return $build
     }
 
-    # MSBuild leaves the apphost's time alone when nothing changed; the touch records this build saw the newest sources.
-    (Get-Item $executable).LastWriteTimeUtc = [DateTime]::UtcNow
-    $executable
+    $null = New-Item -ItemType Directory -Force -Path $script:FrontBuildRoot
+    $build.Started = [DateTime]::Now
+    $build.Lock = Lock-LabFrontWork -TimeoutSeconds 0
+    if ($build.Lock) {
+        Start-LabFrontBuildProcess -State $State -Build $build
+    }
+
+    $build
+}
+
+function Start-LabFront($State, [string] $Executable, [string] $Config, [string] $Logs) {
+    # One executable, two processes: the seeder writes the backends' storage while the front starts serving.
+    $seedLog = Join-Path $Logs 'seed.log'
+    $seed = Start-LabProcess -State $State -Name 'seed' -Kind seed -Log $seedLog `
+        -Command @($Executable, 'seed', '--config', $Config)
+    $frontLog = Join-Path $Logs 'labfront.log'
+    $front = Start-LabProcess -State $State -Name 'labfront' -Kind front `
+        -Command @($Executable, 'serve', '--config', $Config) -Log $frontLog
+    @{ Seed = $seed; SeedLog = $seedLog; Front = $front; FrontLog = $frontLog }
+}
+
+function Complete-LabFrontBuild($State, $Build) {
+    # Waits for the build Start-LabFrontBuild began, or for another start's, and returns the LabFront executable.
+    if (-not $Build.Started) {
+        return $Build.Executable
+    }
+
+    try {
+        if (-not $Build.Lock) {
+            # Another start is building; when it is done, what it built may be these very sources.
+            Write-Verbose 'Waiting for another lab that is building LabFront.'
+            $Build.Lock = Lock-LabFrontWork -TimeoutSeconds 600
+            if (-not (Test-LabFrontBuilt $Build)) {
+                Start-LabFrontBuildProcess -State $State -Build $Build
+            }
+        }
+
+        if ($Build.Process) {
+            Wait-LabFrontBuildProcess -State $State -Build $Build
+            if ($Build.Process.ExitCode -ne 0 -and -not $Build.Restore -and
+                -not (Select-String -Path $Build.Log -Pattern ': error CS\d+:' -Quiet)) {
+                # Not the code but what the build relied on (another SDK, a damaged obj folder): once more from scratch.
+                Remove-Item -Recurse -Force -Path (Join-Path $script:FrontBuildRoot 'work')
+                Start-LabFrontBuildProcess -State $State -Build $Build -Restore
+                Wait-LabFrontBuildProcess -State $State -Build $Build
+            }
+
+            $work = Join-Path $script:FrontBuildRoot 'work'
+            $output = Join-Path $work 'bin/LabFront/release'
+            if ($Build.Process.ExitCode -ne 0 -or -not (Test-Path (Join-Path $output 'LabFront'))) {
+                throw "Building LabFront failed.`n$(Get-LabLogTail $Build.Log -Lines 40)"
+            }
+
+            # Labs run from a copy, never from the work folder: the next build rewrites files a running lab maps.
+            $partial = "$($Build.Folder).partial-$PID"
+            Remove-Item -Recurse -Force -Path $partial, $Build.Folder -ErrorAction Ignore
+            Copy-Item -Recurse -Path $output -Destination $partial
+            $null = New-Item -ItemType File -Path (Join-Path $partial 'built')
+            Move-Item -Path $partial -Destination $Build.Folder
+            Set-Content -Path (Join-Path $work 'restored.txt') -Value $Build.Hash.Project
+            Remove-LabFrontOldBuild -Keep $Build.Folder
+        }
+    } finally {
+        Unlock-LabFrontWork $Build
+    }
+
+    $end = if ($Build.Process) { $Build.Process.ExitTime } else { [DateTime]::Now }
+    $Build.Seconds = [Math]::Round(($end - $Build.Started).TotalSeconds, 2)
+    $Build.Executable
+}
+
+function Test-LabFrontBuilt($Build) {
+    (Test-Path (Join-Path $Build.Folder 'built')) -and (Test-Path $Build.Executable)
+}
+
+function Lock-LabFrontWork([double] $TimeoutSeconds) {
+    # An exclusive open takes an flock on Linux: one start builds at a time, and the lock goes with its process.
+    # A start interrupted in this session (Ctrl+C) left its lock open here, where it would block this one.
+    if ($script:FrontBuildLock) {
+        $script:FrontBuildLock.Dispose()
+        $script:FrontBuildLock = $null
+    }
+
+    $path = Join-Path $script:FrontBuildRoot 'work.lock'
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while ($true) {
+        try {
+            $script:FrontBuildLock = [System.IO.File]::Open($path, 'OpenOrCreate', 'ReadWrite', 'None')
+            return $script:FrontBuildLock
+        } catch [System.IO.IOException] {
+            if ([DateTime]::UtcNow -ge $deadline) {
+                if ($TimeoutSeconds -gt 0) {
+                    throw "Another lab has been building LabFront in $script:FrontBuildRoot for $TimeoutSeconds s."
+                }
+
+                return $null
+            }
+
+            Start-Sleep -Milliseconds 100
+        }
+    }
+}
+
+function Unlock-LabFrontWork($Build) {
+    # Also after a failed start, so another start waiting to build LabFront can go on.
+    if ($script:FrontBuildLock) {
+        $script:FrontBuildLock.Dispose()
+        $script:FrontBuildLock = $null
+    }
+
+    if ($Build) {
+        $Build.Lock = $null
+    }
+}
+
+function Start-LabFrontBuildProcess($State, $Build, [switch] $Restore) {
+    # Restoring evaluates the project a second time; with the project file unchanged its result still holds.
+    $work = Join-Path $script:FrontBuildRoot 'work'
+    $restored = Join-Path $work 'restored.txt'
+    $Build.Restore = $Restore -or -not (Test-Path $restored) -or
+        -not (Test-Path "$work/obj/LabFront/project.assets.json") -or
+        (Get-Content -Raw $restored).Trim() -ne $Build.Hash.Project
+
+    $command = @(
+        'dotnet', 'build', $script:FrontProject, '-c', 'Release', '--artifacts-path', $work, '-nologo', '-v', 'quiet'
+    )
+    if (-not $Build.Restore) {
+        $command += '--no-restore'
+    }
+
+    Write-Verbose "Building LabFront in $work$(if (-not $Build.Restore) { ' (no restore)' })."
+    # No first-run banner, telemetry or workload check: each costs the build time for nothing here.
+    $environment = @{
+        DOTNET_NOLOGO                             = '1'
+        DOTNET_CLI_TELEMETRY_OPTOUT               = '1'
+        DOTNET_SKIP_FIRST_TIME_EXPERIENCE         = '1'
+        DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE = '1'
+    }
+    $Build.Process = Start-LabProcess -State $State -Name 'labfront-build' -Kind build -Command $command `
+        -Log $Build.Log -Environment $environment
+}
+
+function Wait-LabFrontBuildProcess($State, $Build) {
+    $Build.Process.WaitForExit()
+    Remove-LabProcessRecord -State $State -Kind build
+}
+
+function Remove-LabFrontOldBuild([string] $Keep) {
+    # Called under the work lock, so no copy is under way. A few builds stay for labs of other branches; the
+    # files of a build a running lab still uses stay readable to it after removal, as Linux keeps them open.
+    $folders = @(Get-ChildItem -Directory -Path $script:FrontBuildRoot | Where-Object Name -ne 'work')
+    $partial = @($folders | Where-Object Name -like '*.partial-*')
+    $builtAt = { (Get-Item (Join-Path $_.FullName 'built') -ErrorAction Ignore)?.LastWriteTimeUtc }
+    $old = @($folders |
+            Where-Object { $_.Name -notlike '*.partial-*' -and $_.FullName -ne $Keep } |
+            Sort-Object $builtAt -Descending |
+            Select-Object -Skip 3)
+    ($partial + $old) | Remove-Item -Recurse -Force -ErrorAction Ignore
+}
+
+function Remove-LabProcessRecord($State, [string] $Kind) {
+    # A process that ended on its own is no longer the lab's to stop.
+    foreach ($record in @($State.Processes | Where-Object Kind -eq $Kind)) {
+        $null = $State.Processes.Remove($record)
+    }
+
+    Save-LabState $State
 }
 
 function New-LabLayout([string] $RunRoot, [int] $Engines) {
@@ -684,6 +901,14 @@ function New-LabLayout([string] $RunRoot, [int] $Engines) {
     # during the seed and a slow delete at the next start; unmounting it wipes the run in one step.
     if (Test-LabMountPoint $state) {
         & umount -n $state
+    }
+
+    # Older labs kept a seed cache and their own LabFront build here; neither is used any more.
+    foreach ($old in 'cache', 'build') {
+        $folder = Join-Path $RunRoot $old
+        if (Test-Path $folder) {
+            Remove-Item -Recurse -Force -Path $folder
+        }
     }
 
     foreach ($folder in $paths.Config, $paths.Logs, $state) {
@@ -722,7 +947,7 @@ function New-LabLayout([string] $RunRoot, [int] $Engines) {
 }
 
 function Write-RegistryConfig([string] $Path, [string] $Storage, [int] $Port) {
-    # No cache section: the seed cache fills storage behind the registry's back, which a blob cache would miss.
+    # No cache section: the seeder writes storage behind the registry's back, which a blob cache would miss.
     @"
 version: 0.1
 log:
@@ -943,6 +1168,8 @@ function Wait-LabReady([object[]] $Waits, [double] $TimeoutSeconds) {
             $ready = if ($wait.ContainsKey('Http')) { Test-LabHttp $wait.Http } else { Test-LabEngine $wait.Socket }
             if ($ready) {
                 $null = $pending.Remove($wait)
+                Write-Verbose ('{0} answers, {1:0.00} s after it started.' -f $wait.Name,
+                    ([DateTime]::Now - $wait.Process.StartTime).TotalSeconds)
             }
         }
 

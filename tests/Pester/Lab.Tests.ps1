@@ -558,6 +558,15 @@ Describe 'Lab seed and drift' -Tag 'Lab' {
         Get-SeedDigest Ghcr 'openim-api' 'v3.8.3-patch.15' | Should -Not -BeNullOrEmpty
         Get-SeedDigest DockerHub 'openim-api' 'v3.7.0' | Should -Not -BeNullOrEmpty
     }
+
+    It 'serves every repository and tag of the seed from each backend, with its manifests and blobs, byte for byte' {
+        # The seed is written into registry storage behind the registries' backs; only their own API answers
+        # prove the files lie where their API would have put them. LabFront checks every tag, and the manifests
+        # and blobs of one build per repository and index type; without -quick it checks all of them (slower).
+        $output = & $Lab.Front.Executable verify --config $Lab.Front.Config --quick 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
+        $output[-1] | Should -BeLike 'the lab serves the seed exactly*'
+    }
 }
 
 Describe 'Lab engine pull' -Tag 'Lab' {

@@ -25,9 +25,9 @@ internal sealed class LabConfig
     public string Password { get; set; } = "";
 
     /// <summary>
-    /// Folder that keeps seeded registry storage between runs; none disables the cache.
+    /// Seed over the registry API instead of writing storage directly; slow, the reference to compare with.
     /// </summary>
-    public string? SeedCacheDir { get; set; }
+    public bool SeedOverApi { get; set; }
 
     /// <summary>Where the seeder writes what it did, for lab.json.</summary>
     public string? SeedSummaryPath { get; set; }
@@ -60,7 +60,7 @@ internal sealed class StandInConfig
     public string Backend { get; set; } = "";
 
     /// <summary>
-    /// The backend's filesystem storage root, which the seed cache fills directly.
+    /// The backend's filesystem storage root, which the seeder writes directly.
     /// </summary>
     public string Storage { get; set; } = "";
 

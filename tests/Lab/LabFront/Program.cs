@@ -2,8 +2,9 @@ using OpenIm.Lab;
 using OpenIm.Lab.Fronts;
 using OpenIm.Lab.Seed;
 
-// One executable both serves the fronts and seeds the backends, so the lab builds a single project.
-if (args.Length != 3 || args[1] != "--config")
+// One executable serves the fronts, seeds the backends and checks the seed, so the lab builds a single project.
+var quick = args.Length == 4 && args[0] == "verify" && args[3] == "--quick";
+if ((args.Length != 3 && !quick) || args[1] != "--config")
 {
     return Usage();
 }
@@ -13,11 +14,12 @@ return args[0] switch
 {
     "serve" => await FrontHost.RunAsync(config),
     "seed" => await Seeder.RunAsync(config),
+    "verify" => await SeedCheck.RunAsync(config, quick),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: LabFront serve --config <file> | LabFront seed --config <file>");
+    Console.Error.WriteLine("usage: LabFront serve|seed|verify --config <file>   (verify also takes --quick)");
     return 2;
 }

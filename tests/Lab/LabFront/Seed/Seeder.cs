@@ -13,29 +13,30 @@ namespace OpenIm.Lab.Seed;
 internal sealed record SeedTarget(string Path, string? MountFrom, IReadOnlyDictionary<string, SeedBuild> Tags);
 
 /// <summary>
-/// Fills the backend registries over the registry HTTP API (blob upload POST+PUT, cross-repository
-/// mount, manifest PUT), or unpacks the storage of an earlier identical seed, which is much faster.
+/// Fills the backend registries: by default by writing their filesystem storage directly
+/// (<see cref="StorageWriter"/>), or over the registry HTTP API (blob upload POST+PUT,
+/// cross-repository mount, manifest PUT), which is the reference the storage writer must match.
 /// </summary>
 internal static class Seeder
 {
     /// <summary>
-    /// Bump when a change to the seeder alters storage without altering any digest.
+    /// Starts the seed key; unchanged, so a seed keeps the key that labs reported for it before.
     /// </summary>
-    private const string CacheFormat = "openim-lab-seed/1";
+    private const string KeyFormat = "openim-lab-seed/1";
 
     public static async Task<int> RunAsync(LabConfig config)
     {
         var clock = Stopwatch.StartNew();
-        var catalog = SeedCatalog.Create();
         var factory = new ImageFactory();
-        var plan = config.Registries.ToDictionary(r => r, r => TargetsOn(r, catalog));
-        var key = CacheKey(plan, factory);
-        var cache = string.IsNullOrEmpty(config.SeedCacheDir) ? null : new SeedCache(config.SeedCacheDir);
+        var plan = Plan(config);
 
-        // The lab starts the seeder with the registries: a cached seed is unpacked before they serve.
-        var fromCache = cache is not null && cache.TryRestore(key, config.Registries);
+        // Every image once, on all cores, before anything needs them.
+        Parallel.ForEach(plan.Values.SelectMany(t => t).SelectMany(t => t.Tags.Values), b => factory.Get(b));
+        var key = Key(plan, factory);
+        LabLog.Write($"images made at {clock.Elapsed.TotalSeconds:0.00} s");
         var requests = 0;
-        if (!fromCache)
+        var files = 0;
+        if (config.SeedOverApi)
         {
             var handler = new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 64 };
             using var http = new HttpClient(handler);
@@ -45,15 +46,20 @@ internal static class Seeder
                 .ToList();
             await Task.WhenAll(pushers.Select(p => p.Pusher.PushAsync(p.Targets)));
             requests = pushers.Sum(p => p.Pusher.Requests);
-            cache?.Save(key, config.Registries);
+        }
+        else
+        {
+            // One writer per registry, in parallel: they share no files.
+            files = plan.AsParallel().Sum(p => StorageWriter.Write(p.Key.Storage, p.Value, factory));
         }
 
         var summary = new
         {
             Key = key,
-            FromCache = fromCache,
+            Method = config.SeedOverApi ? "api" : "storage",
             Seconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
             Requests = requests,
+            Files = files,
             Registries = plan.Select(p => new
             {
                 p.Key.Name,
@@ -71,10 +77,17 @@ internal static class Seeder
             await File.WriteAllTextAsync(config.SeedSummaryPath, text);
         }
 
-        var how = fromCache ? "from cache" : $"with {requests} requests";
+        var how = config.SeedOverApi ? $"over the registry API with {requests} requests" : $"as {files} files";
         LabLog.Write($"seeded {how} in {clock.Elapsed.TotalSeconds:0.00} s");
         LabLog.Write(text);
         return 0;
+    }
+
+    /// <summary>What each registry holds: its repositories, each with its tags and their builds.</summary>
+    public static Dictionary<StandInConfig, List<SeedTarget>> Plan(LabConfig config)
+    {
+        var catalog = SeedCatalog.Create();
+        return config.Registries.ToDictionary(r => r, r => TargetsOn(r, catalog));
     }
 
     private static List<SeedTarget> TargetsOn(StandInConfig registry, IReadOnlyList<SeedRepository> catalog) =>
@@ -88,11 +101,12 @@ internal static class Seeder
             .ToList();
 
     /// <summary>
-    /// Index digests cover every manifest and blob, so they and the tag names decide the storage.
+    /// Index digests cover every manifest and blob, so they and the tag names decide the storage;
+    /// the key tells at a glance whether two labs hold the same seed.
     /// </summary>
-    private static string CacheKey(Dictionary<StandInConfig, List<SeedTarget>> plan, ImageFactory factory)
+    private static string Key(Dictionary<StandInConfig, List<SeedTarget>> plan, ImageFactory factory)
     {
-        var lines = new List<string> { CacheFormat };
+        var lines = new List<string> { KeyFormat };
         foreach (var (registry, targets) in plan)
         {
             lines.AddRange(targets.SelectMany(t => t.Tags.Select(tag =>
