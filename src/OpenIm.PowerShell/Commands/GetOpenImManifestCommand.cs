@@ -71,16 +71,8 @@ namespace OpenIm.PowerShell.Commands
 
                 var image = ResolveImage(Image).Name;
                 var tag = CheckTag(string.IsNullOrEmpty(Tag) ? "latest" : Tag);
-                if (!string.IsNullOrEmpty(Digest) && !TagGrammar.IsValidDigest(Digest))
-                {
-                    throw new OpenImException(
-                        "InvalidDigest",
-                        OpenImErrorKind.InvalidArgument,
-                        $"'{TagGrammar.Quote(Digest)}' is not a sha256 digest.",
-                        Digest);
-                }
-
-                _requests.Add(new Request(image, tag, string.IsNullOrEmpty(Digest) ? null : Digest, Registry));
+                var digest = CheckDigest(Digest);
+                _requests.Add(new Request(image, tag, digest, Registry));
             });
         }
 

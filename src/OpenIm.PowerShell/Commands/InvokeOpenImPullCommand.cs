@@ -117,15 +117,7 @@ namespace OpenIm.PowerShell.Commands
 
                 var image = ResolveImage(Image).Name;
                 var tag = CheckTag(string.IsNullOrEmpty(Tag) ? "latest" : Tag);
-                if (!string.IsNullOrEmpty(Digest) && !TagGrammar.IsValidDigest(Digest))
-                {
-                    throw new OpenImException(
-                        "InvalidDigest",
-                        OpenImErrorKind.InvalidArgument,
-                        $"'{TagGrammar.Quote(Digest)}' is not a sha256 digest.",
-                        Digest);
-                }
-
+                var digest = CheckDigest(Digest);
                 string localRepository = null;
                 if (!string.IsNullOrEmpty(Registry))
                 {
@@ -144,7 +136,7 @@ namespace OpenIm.PowerShell.Commands
                 _requests.Add(new Request(
                     image,
                     tag,
-                    string.IsNullOrEmpty(Digest) ? null : Digest,
+                    digest,
                     Registry,
                     localRepository));
             });

@@ -95,6 +95,26 @@ namespace OpenIm.PowerShell.Commands
             return tag;
         }
 
+        /// <summary>Checks an optional digest before any request; null when none was given.</summary>
+        protected static string CheckDigest(string digest)
+        {
+            if (string.IsNullOrEmpty(digest))
+            {
+                return null;
+            }
+
+            if (!TagGrammar.IsValidDigest(digest))
+            {
+                throw new OpenImException(
+                    "InvalidDigest",
+                    OpenImErrorKind.InvalidArgument,
+                    $"'{TagGrammar.Quote(digest)}' is not a sha256 digest.",
+                    digest);
+            }
+
+            return digest;
+        }
+
         /// <summary>Parses -Platform before any request.</summary>
         protected static PlatformSpec ParsePlatform(string text)
         {
